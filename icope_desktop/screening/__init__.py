@@ -1,0 +1,1 @@
+"""screening layer (see docs/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""Reference regional ICOPE server: FHIR R4 over HTTPS (FastAPI + SQLAlchemy)."""
