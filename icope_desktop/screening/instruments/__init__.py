@@ -1,0 +1,1 @@
+"""One module per instrument definition (clinical spec §2 and §3)."""
