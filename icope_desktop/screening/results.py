@@ -269,6 +269,7 @@ def build_result(
     total: Number | None = None,
     notes: tuple[Text, ...] | list[Text] = (),
     domain_statuses: dict[Domain, DomainStatus] | None = None,
+    alerts: tuple[Alert, ...] | list[Alert] = (),
     **fields: Any,
 ) -> Result:
     """A Result with the fields every scorer fills the same way (ids, version, gaps)."""
@@ -294,6 +295,7 @@ def build_result(
         altered=altered,
         domain=instrument.domain,
         domain_statuses=domain_statuses,
+        alerts=sort_alerts(alerts),
         missing=responses.missing,
         not_assessable=responses.not_assessable,
         notes=tuple(all_notes),
