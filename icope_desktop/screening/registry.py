@@ -6,11 +6,12 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from icope_desktop.screening.errors import UnknownInstrumentError
+from icope_desktop.screening.instruments.mmse import MMSE
 from icope_desktop.screening.instruments.phq9 import PHQ9
 from icope_desktop.screening.instruments.step1 import STEP1
 from icope_desktop.screening.model import Instrument
 
-ALL_INSTRUMENTS: tuple[Instrument, ...] = (STEP1, PHQ9)
+ALL_INSTRUMENTS: tuple[Instrument, ...] = (STEP1, MMSE, PHQ9)
 INSTRUMENTS = MappingProxyType({instrument.id: instrument for instrument in ALL_INSTRUMENTS})
 
 
