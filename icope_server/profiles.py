@@ -1,0 +1,289 @@
+"""What the server reads in the resources it stores (docs/SYNC_PROTOCOL.md §7).
+
+Billing, letters and the evaluation export depend on a few elements that FHIR leaves
+optional. They are checked when the Bundle arrives, so a visit that could never be billed
+or sent is refused with a message naming the field, instead of failing silently later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from icope_server.codes import GP_LETTER_CATEGORY, ICOPE_CS
+from icope_server.outcome import Issue
+from icope_server.validation import Where
+
+
+def _codings(concept: Any) -> list[dict[str, Any]]:
+    if isinstance(concept, dict) and isinstance(concept.get("coding"), list):
+        return [c for c in concept["coding"] if isinstance(c, dict)]
+    return []
+
+
+def has_coding(concept: Any, system: str, code: str) -> bool:
+    return any(c.get("system") == system and c.get("code") == code for c in _codings(concept))
+
+
+def reference_of(value: Any) -> str | None:
+    if isinstance(value, dict) and isinstance(value.get("reference"), str):
+        return str(value["reference"])
+    return None
+
+
+def full_date(value: Any) -> date | None:
+    """The calendar date of a FHIR date or dateTime, as written (the practitioner's local
+    date), or None when it is partial (`2025`, `2025-03`) or absent."""
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+# -- Encounter ------------------------------------------------------------------------------
+
+
+def encounter_issues(resource: dict[str, Any], where: Where) -> list[Issue]:
+    issues = []
+    if reference_of(resource.get("subject")) is None:
+        issues.append(
+            where.field_issue(
+                "subject", "invalid-resource", "est obligatoire (le patient)", "is required"
+            )
+        )
+    period = resource.get("period")
+    if not isinstance(period, dict) or full_date(period.get("start")) is None:
+        issues.append(
+            where.field_issue(
+                "period.start",
+                "invalid-resource",
+                "est obligatoire (date complète de la visite)",
+                "is required (the full visit date)",
+            )
+        )
+    return issues
+
+
+def encounter_date(resource: dict[str, Any]) -> date | None:
+    period = resource.get("period")
+    return full_date(period.get("start")) if isinstance(period, dict) else None
+
+
+# -- ChargeItem -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeAct:
+    code: str
+    label: str
+    act_date: date
+    amount_cents: int
+    currency: str
+    subject: str
+
+
+def is_billable(resource: dict[str, Any]) -> bool:
+    return resource.get("status") == "billable"
+
+
+def _occurrence(resource: dict[str, Any]) -> date | None:
+    if "occurrenceDateTime" in resource:
+        return full_date(resource["occurrenceDateTime"])
+    period = resource.get("occurrencePeriod")
+    return full_date(period.get("start")) if isinstance(period, dict) else None
+
+
+def _cents(money: Any) -> int | None:
+    if not isinstance(money, dict) or not isinstance(money.get("value"), int | float):
+        return None
+    try:
+        amount = Decimal(str(money["value"]))
+    except InvalidOperation:
+        return None
+    cents = amount * 100
+    if amount < 0 or cents != cents.to_integral_value():
+        return None
+    return int(cents)
+
+
+def charge_item_issues(resource: dict[str, Any], where: Where) -> list[Issue]:
+    if not is_billable(resource):
+        return []
+    issues = []
+    codings = _codings(resource.get("code"))
+    if not codings or not isinstance(codings[0].get("code"), str):
+        issues.append(
+            where.field_issue(
+                "code.coding[0].code",
+                "billing-content-missing",
+                "est obligatoire (code de l'acte)",
+                "is required (the act code)",
+                "required",
+            )
+        )
+    if reference_of(resource.get("subject")) is None:
+        issues.append(
+            where.field_issue(
+                "subject", "billing-content-missing", "est obligatoire", "is required", "required"
+            )
+        )
+    if _occurrence(resource) is None:
+        issues.append(
+            where.field_issue(
+                "occurrenceDateTime",
+                "billing-content-missing",
+                "est obligatoire (date complète de l'acte)",
+                "is required (the full act date)",
+                "required",
+            )
+        )
+    money = resource.get("priceOverride")
+    if _cents(money) is None or not isinstance(money, dict) or money.get("currency") != "EUR":
+        issues.append(
+            where.field_issue(
+                "priceOverride",
+                "billing-content-missing",
+                "doit donner le montant en euros (value ≥ 0 avec 2 décimales au plus, "
+                "currency EUR)",
+                "must give the amount in euros (value >= 0, at most 2 decimals, currency EUR)",
+                "required",
+            )
+        )
+    return issues
+
+
+def charge_act(resource: dict[str, Any]) -> ChargeAct:
+    """The act of a billable ChargeItem already checked by `charge_item_issues`."""
+    coding = _codings(resource["code"])[0]
+    concept = resource["code"]
+    label = coding.get("display") or concept.get("text") or coding["code"]
+    act_date = _occurrence(resource)
+    cents = _cents(resource["priceOverride"])
+    subject = reference_of(resource["subject"])
+    assert act_date is not None and cents is not None and subject is not None
+    return ChargeAct(
+        code=str(coding["code"])[:64],
+        label=str(label)[:200],
+        act_date=act_date,
+        amount_cents=cents,
+        currency="EUR",
+        subject=subject,
+    )
+
+
+# -- Communication (GP letter) --------------------------------------------------------------
+
+
+def is_gp_letter(resource: dict[str, Any]) -> bool:
+    categories = resource.get("category")
+    if not isinstance(categories, list):
+        return False
+    return any(has_coding(c, ICOPE_CS, GP_LETTER_CATEGORY) for c in categories)
+
+
+@dataclass(frozen=True, slots=True)
+class LetterParts:
+    recipient: str
+    document: str | None
+    """Reference to the DocumentReference holding the PDF, or None when inline."""
+    inline_pdf: str | None
+    """base64 PDF of `payload[].contentAttachment`, when the letter carries it itself."""
+    body_text: str | None
+
+
+def _pdf_attachment(attachment: Any) -> str | None:
+    if (
+        isinstance(attachment, dict)
+        and attachment.get("contentType") == "application/pdf"
+        and isinstance(attachment.get("data"), str)
+        and attachment["data"]
+    ):
+        return str(attachment["data"])
+    return None
+
+
+def letter_parts(resource: dict[str, Any]) -> LetterParts | None:
+    recipients = resource.get("recipient")
+    recipient = reference_of(recipients[0]) if isinstance(recipients, list) and recipients else None
+    document = inline = body = None
+    for part in resource.get("payload") or []:
+        if not isinstance(part, dict):
+            continue
+        if document is None and reference_of(part.get("contentReference")):
+            document = reference_of(part.get("contentReference"))
+        if inline is None and _pdf_attachment(part.get("contentAttachment")):
+            inline = _pdf_attachment(part.get("contentAttachment"))
+        if body is None and isinstance(part.get("contentString"), str):
+            body = part["contentString"]
+    if recipient is None or (document is None and inline is None):
+        return None
+    return LetterParts(recipient, document, inline, body)
+
+
+def letter_issues(resource: dict[str, Any], where: Where) -> list[Issue]:
+    if not is_gp_letter(resource):
+        return []
+    issues = []
+    if resource.get("status") != "in-progress":
+        issues.append(
+            where.field_issue(
+                "status",
+                "letter-content-missing",
+                "doit valoir « in-progress » pour un courrier à envoyer",
+                "must be 'in-progress' for a letter to send",
+            )
+        )
+    recipients = resource.get("recipient")
+    if not (isinstance(recipients, list) and recipients and reference_of(recipients[0])):
+        issues.append(
+            where.field_issue(
+                "recipient[0]",
+                "letter-content-missing",
+                "est obligatoire (le médecin traitant destinataire)",
+                "is required (the GP who receives the letter)",
+                "required",
+            )
+        )
+    payload = resource.get("payload") or []
+    has_pdf = any(
+        isinstance(p, dict)
+        and (reference_of(p.get("contentReference")) or _pdf_attachment(p.get("contentAttachment")))
+        for p in payload
+    )
+    if not has_pdf:
+        issues.append(
+            where.field_issue(
+                "payload",
+                "letter-content-missing",
+                "doit contenir le PDF du courrier (contentReference vers un DocumentReference, "
+                "ou contentAttachment application/pdf)",
+                "must hold the letter's PDF (contentReference to a DocumentReference, or a "
+                "contentAttachment application/pdf)",
+                "required",
+            )
+        )
+    return issues
+
+
+def document_pdf(resource: dict[str, Any]) -> str | None:
+    """base64 PDF of a DocumentReference's first content, if it is one."""
+    contents = resource.get("content")
+    if not isinstance(contents, list) or not contents or not isinstance(contents[0], dict):
+        return None
+    return _pdf_attachment(contents[0].get("attachment"))
+
+
+def email_of(practitioner: dict[str, Any]) -> str | None:
+    for telecom in practitioner.get("telecom") or []:
+        if (
+            isinstance(telecom, dict)
+            and telecom.get("system") == "email"
+            and isinstance(telecom.get("value"), str)
+            and "@" in telecom["value"]
+        ):
+            return str(telecom["value"]).strip()
+    return None
