@@ -1,0 +1,166 @@
+"""The transactional outbox: what must reach the server, written with the change itself.
+
+DESIGN.md "Sync": every domain write that must reach the server inserts its outbox row
+in the same SQLite transaction, so a crash can never leave a change that the server will
+not hear about, nor announce one that was rolled back.
+
+* One waiting row per record (a partial unique index): editing a patient ten times
+  offline sends it once; each new edit bumps the row's `revision`.
+* `mark_sent(item)` only marks the revision that was sent: if the record changed while
+  the request was in flight, the row stays waiting and goes again, with a new
+  idempotency key (Stripe's rule: one key, one payload).
+* A rejected row keeps the server's reason beside the record and never blocks the others;
+  the next edit of the record queues it again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from icope_desktop.store.database import Database
+from icope_desktop.store.models import OutboxRow
+from icope_desktop.store.records import EntityKind, OutboxItem, RecordSync, SyncStatus
+
+
+def enqueue(session: Session, entity: EntityKind, entity_id: UUID, now: datetime) -> None:
+    """Queue `entity_id` for sending, inside the caller's write transaction."""
+    waiting = session.scalar(
+        select(OutboxRow).where(
+            OutboxRow.entity == entity,
+            OutboxRow.entity_id == entity_id,
+            OutboxRow.status == SyncStatus.WAITING,
+        )
+    )
+    if waiting is not None:
+        waiting.revision += 1
+        waiting.updated_at = now
+        return
+    session.add(
+        OutboxRow(
+            key=uuid.uuid4(),
+            entity=entity,
+            entity_id=entity_id,
+            revision=1,
+            status=SyncStatus.WAITING,
+            attempts=0,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+
+
+def _item(row: OutboxRow) -> OutboxItem:
+    return OutboxItem(
+        id=row.id,
+        key=row.key,
+        entity=EntityKind(row.entity),
+        entity_id=row.entity_id,
+        revision=row.revision,
+        attempts=row.attempts,
+        created_at=row.created_at,
+    )
+
+
+class OutboxRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def pending(self, limit: int = 50) -> list[OutboxItem]:
+        """Waiting rows, oldest first (a patient is queued before its visits)."""
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.status == SyncStatus.WAITING)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        with self._db.reading() as session:
+            return [_item(row) for row in session.scalars(query)]
+
+    def mark_sent(self, items: OutboxItem | Iterable[OutboxItem]) -> int:
+        """Mark what the server acknowledged; returns how many rows were marked sent."""
+        batch = [items] if isinstance(items, OutboxItem) else list(items)
+        now = self._db.clock()
+        marked = 0
+        with self._db.writing() as session:
+            for item in batch:
+                result = session.execute(
+                    update(OutboxRow)
+                    .where(
+                        OutboxRow.id == item.id,
+                        OutboxRow.revision == item.revision,
+                        OutboxRow.status == SyncStatus.WAITING,
+                    )
+                    .values(
+                        status=SyncStatus.SENT,
+                        sent_at=now,
+                        updated_at=now,
+                        attempts=OutboxRow.attempts + 1,
+                    )
+                )
+                marked += result.rowcount
+        return marked
+
+    def mark_rejected(self, item: OutboxItem, reason: str) -> bool:
+        """Keep the server's reason beside the record; False if it changed meanwhile."""
+        now = self._db.clock()
+        with self._db.writing() as session:
+            result = session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.id == item.id,
+                    OutboxRow.revision == item.revision,
+                    OutboxRow.status == SyncStatus.WAITING,
+                )
+                .values(
+                    status=SyncStatus.REJECTED,
+                    rejected_reason=reason,
+                    updated_at=now,
+                    attempts=OutboxRow.attempts + 1,
+                )
+            )
+            return result.rowcount == 1
+
+    def note_failed_attempt(self, item: OutboxItem) -> None:
+        """Count a transport failure (timeout, offline); the row stays waiting."""
+        with self._db.writing() as session:
+            session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == item.id)
+                .values(attempts=OutboxRow.attempts + 1, updated_at=self._db.clock())
+            )
+
+    def retry_rejected(self, entity: EntityKind, entity_id: UUID) -> None:
+        """Queue a rejected record again without editing it (the server was fixed)."""
+        now = self._db.clock()
+        with self._db.writing() as session:
+            enqueue(session, entity, entity_id, now)
+
+    def record_status(self, entity: EntityKind, entity_id: UUID) -> RecordSync | None:
+        """Status of the newest row for a record; None if it never had to be sent."""
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.entity == entity, OutboxRow.entity_id == entity_id)
+            .order_by(OutboxRow.id.desc())
+            .limit(1)
+        )
+        with self._db.reading() as session:
+            row = session.scalar(query)
+            if row is None:
+                return None
+            return RecordSync(
+                status=SyncStatus(row.status),
+                reason=row.rejected_reason,
+                updated_at=row.updated_at,
+            )
+
+    def counts(self) -> dict[SyncStatus, int]:
+        query = select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+        with self._db.reading() as session:
+            found = {SyncStatus(status): count for status, count in session.execute(query)}
+        return {status: found.get(status, 0) for status in SyncStatus}
