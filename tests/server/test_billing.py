@@ -1,0 +1,165 @@
+"""Billing lines and the Article 51 export: exact lines, each act once, ever
+(issue 6 "Billing"; DESIGN.md "Billing"; docs/SERVER.md)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import threading
+
+from sqlalchemy import select
+
+from icope_server.billing import batch_lines, export_pending, render_csv, summary
+from icope_server.codes import BUSINESS_ID_SYSTEM, INS_TEST_NIR
+from icope_server.models import BillingLine
+from tests.server.bundles import (
+    charge_item,
+    create,
+    new_urn,
+    patient,
+    transaction,
+    upsert,
+    visit_bundle,
+)
+from tests.server.conftest import TEST_KEY
+
+
+def expected_pseudonym(kind: str, value: str) -> str:
+    return hmac.new(TEST_KEY, f"{kind}\x1f{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def export_rows(server, rpps: str) -> list[dict[str, str]]:
+    batch = export_pending(server.db)
+    if batch is None:
+        return []
+    text = render_csv(batch_lines(server.db, batch, server.settings.pseudonym_key))
+    return [row for row in csv.DictReader(io.StringIO(text), delimiter=";")
+            if row["practitioner_rpps"] == rpps]
+
+
+def test_export_has_exactly_the_known_acts(server):
+    nurse = server.new_practitioner(name="Claire Moreau")
+    ins = "248034410901234"
+    step1, urns1 = visit_bundle(ins=ins, day="2025-03-04")
+    step1_other, urns2 = visit_bundle(day="2025-03-05")
+    p = urns1["patient"]
+    step2_urn = new_urn()
+    step2 = charge_item(step2_urn, f"Patient?identifier={BUSINESS_ID_SYSTEM}|{p}",
+                        code="step2", label="Évaluation approfondie (Step 2)", day="2025-03-11",
+                        amount=45.5)
+    for bundle in (step1, step1_other, transaction(create(step2, step2_urn))):
+        assert nurse.post_bundle(bundle).status_code == 200
+    rows = export_rows(server, nurse.rpps)
+    assert [{k: v for k, v in row.items() if k not in ("line_id", "batch_id")} for row in rows] == [
+        {"act_id": urns1["charge"], "act_code": "step1", "act_label": "Repérage ICOPE (Step 1)",
+         "act_date": "2025-03-04", "practitioner_rpps": nurse.rpps,
+         "practitioner_name": "Claire Moreau",
+         "patient_pseudonym": expected_pseudonym("ins", f"{INS_TEST_NIR}|{ins}"),
+         "amount_eur": "25.00"},
+        # the second patient has no INS: his pseudonym comes from RPPS + business identifier
+        {"act_id": urns2["charge"], "act_code": "step1", "act_label": "Repérage ICOPE (Step 1)",
+         "act_date": "2025-03-05", "practitioner_rpps": nurse.rpps,
+         "practitioner_name": "Claire Moreau",
+         "patient_pseudonym": expected_pseudonym("patient", f"{nurse.rpps}|{urns2['patient']}"),
+         "amount_eur": "25.00"},
+        {"act_id": step2_urn, "act_code": "step2",
+         "act_label": "Évaluation approfondie (Step 2)", "act_date": "2025-03-11",
+         "practitioner_rpps": nurse.rpps, "practitioner_name": "Claire Moreau",
+         "patient_pseudonym": expected_pseudonym("ins", f"{INS_TEST_NIR}|{ins}"),
+         "amount_eur": "45.50"},
+    ]
+    assert len({row["batch_id"] for row in rows}) == 1
+    for row in rows:  # no patient data in the file
+        assert ins not in row.values() and "Martin" not in row.values()
+
+
+def test_an_act_is_never_exported_twice(server):
+    nurse = server.new_practitioner()
+    bundle, urns = visit_bundle()
+    nurse.post_bundle(bundle)
+    first = export_rows(server, nurse.rpps)
+    assert [row["act_id"] for row in first] == [urns["charge"]]
+    nurse.post_bundle(bundle)  # a retry after the export
+    nurse.post_bundle(bundle, key="another-key")
+    assert export_rows(server, nurse.rpps) == []
+    later, later_urns = visit_bundle(day="2025-04-02")
+    nurse.post_bundle(later)
+    assert [row["act_id"] for row in export_rows(server, nurse.rpps)] == [later_urns["charge"]]
+
+
+def test_a_second_charge_item_for_the_same_act_is_kept_out_of_the_export(server):
+    nurse = server.new_practitioner()
+    bundle, urns = visit_bundle()
+    nurse.post_bundle(bundle)
+    twin = new_urn()  # same act sent from a second device, with its own identifier
+    same = charge_item(twin, f"Patient?identifier={BUSINESS_ID_SYSTEM}|{urns['patient']}")
+    assert nurse.post_bundle(transaction(create(same, twin))).status_code == 200
+    assert [row["act_id"] for row in export_rows(server, nurse.rpps)] == [urns["charge"]]
+    with server.db.read() as session:
+        statuses = {line.act_id: line.status for line in session.scalars(
+            select(BillingLine).where(BillingLine.act_id.in_([urns["charge"], twin])))}
+    assert statuses == {urns["charge"]: "exported", twin: "duplicate"}
+
+
+def test_a_withdrawn_charge_item_is_not_exported(server):
+    nurse = server.new_practitioner()
+    p, c = new_urn(), new_urn()
+    item = charge_item(c, p)
+    nurse.post_bundle(transaction(upsert(patient(p), p), upsert(item, c)))
+    withdrawn = {**item, "status": "entered-in-error",
+                 "subject": {"reference": f"Patient?identifier={BUSINESS_ID_SYSTEM}|{p}"}}
+    assert nurse.post_bundle(transaction(upsert(withdrawn, c))).status_code == 200
+    assert export_rows(server, nurse.rpps) == []
+
+
+def test_billing_content_is_required(server):
+    nurse = server.new_practitioner()
+    p, c = new_urn(), new_urn()
+    item = charge_item(c, p)
+    del item["priceOverride"]
+    item["occurrenceDateTime"] = "2025-03"
+    response = nurse.post_bundle(transaction(upsert(patient(p), p), create(item, c)))
+    assert response.status_code == 422
+    expressions = sorted(i["expression"][0] for i in response.json()["issue"])
+    assert expressions == ["Bundle.entry[1].resource.occurrenceDateTime",
+                           "Bundle.entry[1].resource.priceOverride"]
+    assert server.count("Patient", nurse.rpps) == 0
+
+
+def test_concurrent_exports_share_no_line(server):
+    nurse = server.new_practitioner()
+    charges = []
+    for day in range(1, 9):
+        bundle, urns = visit_bundle(day=f"2025-05-{day:02d}")
+        nurse.post_bundle(bundle)
+        charges.append(urns["charge"])
+    batches: list[int | None] = [None, None, None]
+
+    def run(i: int) -> None:
+        batches[i] = export_pending(server.db)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    exported = []
+    for batch in filter(None, batches):
+        exported += [line.act_id for line in batch_lines(server.db, batch, TEST_KEY)
+                     if line.practitioner_rpps == nurse.rpps]
+    assert sorted(exported) == sorted(charges)
+
+
+def test_a_lost_file_is_written_again_from_its_batch(server):
+    nurse = server.new_practitioner()
+    nurse.post_bundle(visit_bundle()[0])
+    batch = export_pending(server.db)
+    assert batch is not None
+    first = render_csv(batch_lines(server.db, batch, TEST_KEY))
+    assert render_csv(batch_lines(server.db, batch, TEST_KEY)) == first
+    totals = [row for row in summary(server.db) if row.rpps == nurse.rpps]
+    assert [(row.period, row.status, row.acts, row.amount_cents) for row in totals] == [
+        ("2025-03", "exported", 1, 2500)
+    ]
