@@ -401,7 +401,7 @@ def status_counts(db: Database) -> dict[str, int]:
     with db.read() as session:
         rows = session.execute(
             select(LetterDispatch.status, func.count()).group_by(LetterDispatch.status)
-        ).tuples()
+        ).all()
         return {status: int(count) for status, count in rows}
 
 

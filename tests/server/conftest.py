@@ -154,7 +154,7 @@ def running_server(settings: Settings) -> Iterator[LiveServer]:
         db.dispose()
 
 
-def test_settings(database_url: str, **changes: Any) -> Settings:
+def server_settings(database_url: str, **changes: Any) -> Settings:
     base = Settings(
         database_url=database_url,
         pseudonym_key=TEST_KEY,
@@ -177,5 +177,5 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def server(database_url) -> Iterator[LiveServer]:
-    with running_server(test_settings(database_url)) as live:
+    with running_server(server_settings(database_url)) as live:
         yield live
