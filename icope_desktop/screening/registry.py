@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from icope_desktop.screening.errors import UnknownInstrumentError
+from icope_desktop.screening.instruments.hearing import HEARING
 from icope_desktop.screening.instruments.mmse import MMSE
 from icope_desktop.screening.instruments.mna import MNA, MNA_SF
 from icope_desktop.screening.instruments.phq9 import PHQ9
@@ -14,7 +15,7 @@ from icope_desktop.screening.instruments.sppb import SPPB
 from icope_desktop.screening.instruments.step1 import STEP1
 from icope_desktop.screening.model import Instrument
 
-ALL_INSTRUMENTS: tuple[Instrument, ...] = (STEP1, MMSE, MNA_SF, MNA, SPPB, SNELLEN, PHQ9)
+ALL_INSTRUMENTS: tuple[Instrument, ...] = (STEP1, MMSE, MNA_SF, MNA, SPPB, SNELLEN, PHQ9, HEARING)
 INSTRUMENTS = MappingProxyType({instrument.id: instrument for instrument in ALL_INSTRUMENTS})
 
 
