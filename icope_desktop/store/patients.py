@@ -148,9 +148,12 @@ def _fill(row: PatientRow, data: PatientData) -> None:
 
 
 def search_tokens(identity: Identity) -> list[tuple[str, int]]:
+    """(folded word, field) pairs; a multi-word name also gets its words joined, so
+    "ndiaye" finds N'Diaye and "leroy" finds Le Roy."""
     found: dict[tuple[str, int], None] = {}
     for field, name in enumerate((identity.birth_name, identity.used_name, identity.first_names)):
-        for token in tokens(name):
+        words = tokens(name)
+        for token in [*words, "".join(words)] if len(words) > 1 else words:
             found[(token[:100], field)] = None
     return list(found)
 

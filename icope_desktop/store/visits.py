@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from icope_desktop.i18n import Text
@@ -78,6 +78,8 @@ from icope_desktop.store.records import (
 )
 from icope_desktop.store.settings import SettingKey, SettingsRepository
 
+_INSERTION_ORDER = literal_column("assessment.rowid")
+"""Instruments are listed in the order the visit opened them (rowid follows inserts)."""
 _INSTRUMENT_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 BAD_INSTRUMENT = Text(
@@ -443,7 +445,7 @@ class VisitRepository:
             assessments = session.scalars(
                 select(AssessmentRow)
                 .where(AssessmentRow.visit_id == visit.id)
-                .order_by(AssessmentRow.created_at, AssessmentRow.instrument_id)
+                .order_by(_INSERTION_ORDER)
             ).all()
             care_plan = session.scalars(
                 select(CarePlanItemRow)
@@ -586,7 +588,7 @@ def _instruments_by_visit(
         for visit_id, instrument_id in session.execute(
             select(AssessmentRow.visit_id, AssessmentRow.instrument_id)
             .where(AssessmentRow.visit_id.in_(chunk))
-            .order_by(AssessmentRow.created_at, AssessmentRow.instrument_id)
+            .order_by(_INSERTION_ORDER)
         ):
             found.setdefault(visit_id, []).append(instrument_id)
     return {key: tuple(value) for key, value in found.items()}

@@ -94,7 +94,8 @@ def upgrade() -> None:
         names = (row.birth_name, row.used_name, row.first_names)
         seen: set[tuple[str, int]] = set()
         for field, name in enumerate(names):
-            for token in _fold(name or "").split():
+            words = _fold(name or "").split()
+            for token in [*words, "".join(words)] if len(words) > 1 else words:
                 if (token, field) not in seen:
                     seen.add((token, field))
                     tokens.append({"token": token[:100], "patient_id": row.id, "field": field})
