@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from icope_desktop.screening.answers import exact
+
 
 @dataclass
 class Tally:
@@ -17,14 +19,16 @@ class Tally:
     high: Fraction = Fraction(0)
     gaps: list[str] = field(default_factory=list)
 
-    def add(self, points: Fraction | int) -> None:
-        self.low += points
-        self.high += points
+    def add(self, points: Fraction | int | float) -> None:
+        self.low += exact(points)
+        self.high += exact(points)
 
-    def add_range(self, item_id: str, low: Fraction | int, high: Fraction | int) -> None:
-        """An unknown contribution somewhere in [low, high]."""
-        self.low += low
-        self.high += high
+    def add_range(
+        self, item_id: str, low: Fraction | int | float, high: Fraction | int | float
+    ) -> None:
+        """An unknown contribution somewhere in [low, high] (kept exact: MNA halves)."""
+        self.low += exact(low)
+        self.high += exact(high)
         self.gaps.append(item_id)
 
     @property

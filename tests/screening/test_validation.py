@@ -115,3 +115,40 @@ def test_scoring_context_is_checked():
     with pytest.raises(ValidationError) as info:
         score("phq9", {}, ScoringContext(age_years=231))
     assert info.value.codes() == {"_context.age_years": ["out_of_range"]}
+
+
+@pytest.mark.parametrize(
+    ("instrument_id", "item_id", "value", "code", "hint_fr", "hint_en"),
+    [
+        ("sppb", "GAIT_t1_s", "4,82", "wrong_type", "durée en secondes", "time in seconds"),
+        ("sppb", "GAIT_t1_s", None, "wrong_type", "sans réponse", "unanswered"),
+        ("sppb", "GAIT_t1_s", -1.0, "out_of_range", "Corrigez", "Correct"),
+        ("sppb", "GAIT_t1_s", float("nan"), "wrong_type", "durée en secondes", "time in seconds"),
+        ("sppb", "GAIT_t1_s", float("inf"), "wrong_type", "durée en secondes", "time in seconds"),
+        ("sppb", "GAIT_t1_s", True, "wrong_type", "durée en secondes", "time in seconds"),
+        ("mmse", "MMSE_OT", True, "wrong_type", "nombre entier", "whole number"),
+        ("mna_sf", "F1_weight_kg", False, "wrong_type", "nombre", "number"),
+        ("mna_sf", "F1_weight_kg", 720.0, "out_of_range", "impossible", "impossible"),
+        ("mna_sf", "F1_weight_kg", 300.0, "implausible", "confirmez", "confirm"),
+        ("step1", "V1", "oui", "wrong_type", "oui ou non", "yes or no"),
+        ("step1", "L1_time_s", ">90", "wrong_type", "« >60 »", "'>60'"),
+        ("phq9", "Q12", 1, "unknown_item", "retirez", "remove"),
+    ],
+)
+def test_bad_input_message_names_the_field_and_the_fix(
+    instrument_id, item_id, value, code, hint_fr, hint_en
+):
+    """Issue 2: strings, None, negative times, NaN, inf, bools, typo outliers, unknown ids."""
+    from icope_desktop.screening import get_instrument
+
+    with pytest.raises(ValidationError) as info:
+        score(instrument_id, {item_id: value})
+    [error] = info.value.errors
+    assert (error.item_id, error.code) == (item_id, code)
+    assert item_id in error.message.fr and item_id in error.message.en
+    instrument = get_instrument(instrument_id)
+    if instrument.has_item(item_id):
+        label = instrument.item(item_id).label
+        assert label.fr in error.message.fr and label.en in error.message.en
+    assert hint_fr in error.message.fr and hint_en in error.message.en
+    assert error.message.fr != error.message.en
