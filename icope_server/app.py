@@ -88,6 +88,72 @@ BUNDLE_SCHEMA: dict[str, Any] = {
     },
     "description": "FHIR R4 Bundle of type transaction (docs/SYNC_PROTOCOL.md §4).",
 }
+_P = "urn:uuid:6f1c1f0e-8d9a-4c65-9a54-0c8f3e0d2b11"
+_E = "urn:uuid:a7e3c2d1-5b6f-4e8a-9c0d-1e2f3a4b5c6d"
+_C = "urn:uuid:e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b"
+BUNDLE_EXAMPLE: dict[str, Any] = {
+    "resourceType": "Bundle",
+    "type": "transaction",
+    "entry": [
+        {
+            "fullUrl": _P,
+            "resource": {
+                "resourceType": "Patient",
+                "identifier": [{"system": "urn:ietf:rfc:3986", "value": _P}],
+                "name": [{"family": "Exemple", "given": ["Jeanne"]}],
+                "gender": "female",
+                "birthDate": "1948-03-12",
+                "address": [{"postalCode": "44300", "city": "Nantes"}],
+            },
+            "request": {"method": "PUT", "url": f"Patient?identifier=urn:ietf:rfc:3986|{_P}"},
+        },
+        {
+            "fullUrl": _E,
+            "resource": {
+                "resourceType": "Encounter",
+                "identifier": [{"system": "urn:ietf:rfc:3986", "value": _E}],
+                "status": "finished",
+                "class": {
+                    "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                    "code": "HH",
+                },
+                "subject": {"reference": _P},
+                "period": {"start": "2025-03-04T09:00:00+01:00"},
+            },
+            "request": {
+                "method": "POST",
+                "url": "Encounter",
+                "ifNoneExist": f"identifier=urn:ietf:rfc:3986|{_E}",
+            },
+        },
+        {
+            "fullUrl": _C,
+            "resource": {
+                "resourceType": "ChargeItem",
+                "identifier": [{"system": "urn:ietf:rfc:3986", "value": _C}],
+                "status": "billable",
+                "code": {
+                    "coding": [
+                        {
+                            "system": "https://icope.example/fhir/CodeSystem/icope",
+                            "code": "step1",
+                            "display": "Repérage ICOPE (Step 1)",
+                        }
+                    ]
+                },
+                "subject": {"reference": _P},
+                "context": {"reference": _E},
+                "occurrenceDateTime": "2025-03-04T09:00:00+01:00",
+                "priceOverride": {"value": 25.0, "currency": "EUR"},
+            },
+            "request": {
+                "method": "POST",
+                "url": "ChargeItem",
+                "ifNoneExist": f"identifier=urn:ietf:rfc:3986|{_C}",
+            },
+        },
+    ],
+}
 TASK_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["resourceType", "status"],
@@ -281,25 +347,26 @@ def _install_handlers(app: FastAPI, settings: Settings) -> None:
             )
         )
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> Response:
-        # Only the type and the code lines: an exception's message may hold request data.
-        frames = "".join(traceback.format_tb(error.__traceback__))
-        errors_log.error(
-            "unexpected %s rid=%s\n%s",
-            type(error).__name__,
-            getattr(request.state, "request_id", "-"),
-            frames,
+
+def _unexpected(request: Request, error: Exception) -> Response:
+    """500 for a bug. Only the type and the code lines are logged: an exception's message
+    may hold request data (patient names), and it never reaches uvicorn's own logger."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    errors_log.error(
+        "unexpected %s rid=%s\n%s",
+        type(error).__name__,
+        getattr(request.state, "request_id", "-"),
+        frames,
+    )
+    return error_response(
+        fail(
+            500,
+            "server-error",
+            "Erreur du serveur : réessayez plus tard (même clé d'idempotence).",
+            "Server error: retry later (same idempotency key).",
+            fhir_code="exception",
         )
-        return error_response(
-            fail(
-                500,
-                "server-error",
-                "Erreur du serveur : réessayez plus tard (même clé d'idempotence).",
-                "Server error: retry later (same idempotency key).",
-                fhir_code="exception",
-            )
-        )
+    )
 
 
 def _install_access_log(app: FastAPI) -> None:
@@ -311,7 +378,10 @@ def _install_access_log(app: FastAPI) -> None:
         request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
         request.state.request_id = request_id
         started = time.perf_counter()
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception as error:  # a bug: answer 500 here, before Starlette logs it whole
+            response = _unexpected(request, error)
         response.headers["X-Request-Id"] = request_id
         caller = getattr(request.state, "account_id", None)
         counts = getattr(request.state, "counts", "")
@@ -430,7 +500,10 @@ def _install_routes(app: FastAPI, settings: Settings, db: Database) -> None:
             "requestBody": {
                 "required": True,
                 "content": {
-                    "application/fhir+json": {"schema": BUNDLE_SCHEMA},
+                    "application/fhir+json": {
+                        "schema": BUNDLE_SCHEMA,
+                        "example": BUNDLE_EXAMPLE,
+                    },
                     "application/json": {"schema": BUNDLE_SCHEMA},
                 },
             }

@@ -400,7 +400,7 @@ def _has_reason(body: dict[str, Any]) -> bool:
 
 def parse_decision(body: dict[str, Any], where: Where) -> tuple[Decision | None, list[Issue]]:
     status, outcome = body.get("status"), _business_status(body)
-    if (status, outcome) not in DECISIONS:
+    if not isinstance(status, str) or (status, outcome) not in DECISIONS:
         return None, [
             where.issue(
                 "status",
