@@ -329,7 +329,7 @@ def score_snellen(responses: Responses, context: ScoringContext, thresholds: Thr
     return build_result(
         SNELLEN,
         responses,
-        valid=better is not None and altered is not None,
+        valid=altered is not None and (better is not None or len(not_testable) == 2),
         altered=altered,
         band=band,
         derived=derived,
