@@ -21,17 +21,19 @@ New revision for developers: `python -m icope_desktop.store.migrations "add x"`
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
-from icope_desktop.store.errors import SchemaTooNew, StoreError
+from icope_desktop.store.errors import SchemaTooNew
 
 log = logging.getLogger(__name__)
 
@@ -83,28 +85,46 @@ def upgrade(
     target = head_revision() if revision == "head" else revision
     if current == target:
         return False
-    config = alembic_config()
-    with engine.connect() as connection:
-        dbapi_connection = connection.connection.dbapi_connection
-        assert dbapi_connection is not None
+    with _foreign_keys_off(engine) as (connection, dbapi_connection):
         if current is not None and snapshot_dir is not None:
             snapshot_dir.mkdir(parents=True, exist_ok=True)
             stamp = clock().strftime("%Y%m%dT%H%M%SZ")
             snapshot = snapshot_dir / f"pre-migration-{current}-{stamp}.db"
             dbapi_connection.execute("VACUUM INTO ?", (str(snapshot),))
             log.info("encrypted snapshot taken before migrating from %s", current)
-        dbapi_connection.execute("PRAGMA foreign_keys = OFF")
-        try:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-            problems = dbapi_connection.execute("PRAGMA foreign_key_check").fetchall()
-            if problems:
-                log.error("foreign key check failed after migration: %d rows", len(problems))
-                raise StoreError()
-        finally:
-            dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
     log.info("schema upgraded from %s to %s", current, target)
     return True
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Developers and tests only: the application never downgrades a database."""
+    with _foreign_keys_off(engine) as (connection, _dbapi_connection):
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+@contextmanager
+def _foreign_keys_off(engine: Engine) -> Iterator[tuple[Connection, Any]]:
+    """Batch mode copies and drops tables: foreign keys off, then on again.
+
+    `env.py` runs `PRAGMA foreign_key_check` before committing, so a migration that
+    would break a link rolls back whole.
+
+    The pragma is a no-op inside a transaction, so it is set on the raw connection
+    before SQLAlchemy begins one (the driver runs in autocommit mode, see engine.py).
+    """
+    with engine.connect() as connection:
+        dbapi_connection = connection.connection.dbapi_connection
+        assert dbapi_connection is not None
+        dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield connection, dbapi_connection
+        finally:
+            dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
 
 def upgrade_to_head(engine: Engine, *, snapshot_dir: Path | None = None) -> bool:

@@ -4,13 +4,15 @@ The connection is handed over in `config.attributes["connection"]` (Alembic cook
 "Sharing a Connection across one or more programmatic migration commands"): the keyed
 SQLCipher connection must never be re-opened from a URL, which would lack the key.
 The whole upgrade runs in one transaction (SQLite has transactional DDL), so a crash
-mid-migration leaves the previous schema intact.
+mid-migration leaves the previous schema intact, and it is rolled back if any foreign
+key is left dangling (the runner switched enforcement off for batch mode).
 """
 
 from __future__ import annotations
 
 from alembic import context
 
+from icope_desktop.store.errors import StoreError
 from icope_desktop.store.models import Base
 
 
@@ -27,6 +29,9 @@ def run_migrations() -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:  # roll the whole upgrade back rather than commit broken links
+            raise StoreError()
 
 
 if hasattr(context, "config"):  # set only while Alembic runs this file, not on import
