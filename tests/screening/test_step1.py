@@ -271,3 +271,21 @@ def test_step1_str_lists_the_six_domains():
     for name in ("Cognition", "Locomotion", "Vitality", "Vision", "Hearing", "Mood"):
         assert name in text
     assert "STEP2_REQUIRED" in text
+
+
+@pytest.mark.parametrize(
+    ("changes", "domain", "expected"),
+    [
+        ({"C1": NotAssessable("unable")}, Domain.COGNITION, ALTERED),
+        ({"C1": NotAssessable("noise")}, Domain.COGNITION, NORMAL),  # C1 is unscored
+        ({"C4": NotAssessable("unable")}, Domain.COGNITION, ALTERED),
+        ({"C4": NotAssessable("no_time")}, Domain.COGNITION, NOT_EVALUATED),
+        ({"H1_method": NotAssessable("unable")}, Domain.HEARING, ALTERED),
+        ({"P1": NotAssessable("refused")}, Domain.PSYCHOLOGICAL, NOT_EVALUATED),
+        ({"P1": NotAssessable("refused"), "P2": True}, Domain.PSYCHOLOGICAL, ALTERED),
+    ],
+)
+def test_step1_capacity_related_reason_alters_external_does_not_spec_2(changes, domain, expected):
+    """PROJECT RULE §2: not done because of the capacity → altered; external → not
+    evaluated; a domain already altered by another answer stays altered."""
+    assert status(step1(**changes), domain) is expected
