@@ -1,0 +1,493 @@
+"""The visit use cases the UI calls: start, autosave, score, finalize, amend, history.
+
+The screening core decides everything clinical and the store keeps everything; this
+service only joins them, so the visit form stays a thin drawing of the instrument
+definitions (DESIGN.md "one instrument definition drives everything"):
+
+* answers are the screening core's plain dicts (`NotAssessable` included); they are
+  turned into the store's JSON with `answers_to_json` one item at a time, so every
+  change is one short committed write (DESIGN.md "Drafts are saved on every answer
+  change", issue 4 "nothing typed is ever lost");
+* results and the visit evaluation stored at finalization are exactly
+  `screening.score(...)` and `screening.evaluate_visit(...)` of the stored answers —
+  never a value the UI computed;
+* a Step 2 assessment is created in the store only when its first answer is saved, so
+  a test the practitioner skipped leaves no trace (issue 4: "the user may add or skip
+  any").
+
+`DraftWriter` moves the writes off the UI thread in their original order; its `flush()`
+is what the shell calls before the auto-lock closes the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from icope_desktop.i18n import Text
+from icope_desktop.screening import (
+    CONFIRMED_KEY,
+    Domain,
+    DomainStatus,
+    FieldError,
+    NotAssessable,
+    Result,
+    ScoringContext,
+    ValidationError,
+    VisitConfig,
+    VisitEvaluation,
+    answers_from_json,
+    answers_to_json,
+    evaluate_visit,
+    get_instrument,
+    score,
+    validate,
+)
+from icope_desktop.store import Store
+from icope_desktop.store.errors import InvalidData, RecordNotFound, VisitFinalized
+from icope_desktop.store.records import (
+    AssessmentId,
+    CarePlanEntry,
+    FinalizeReport,
+    Patient,
+    PatientId,
+    RecordStatus,
+    VisitId,
+    VisitKind,
+    VisitSummary,
+    VisitView,
+    system_clock,
+)
+from icope_desktop.store.settings import SettingKey
+
+log = logging.getLogger(__name__)
+
+Answers = dict[str, Any]
+STEP1 = "step1"
+STEP2_ORDER = ("mmse", "mna_sf", "mna", "sppb", "snellen", "phq9", "hearing")
+"""The Step 2 tests in the order the visit offers them (clinical spec §3)."""
+PLANNED_FOLLOW_UP_KEY = "planned_follow_up"
+"""Extra key of the stored evaluation JSON: the follow-up date the practitioner chose
+when it differs from the engine's `next_step1_due` (VisitEvaluation.from_json ignores
+it, so the engine's own fields stay exactly what `evaluate_visit` returned)."""
+
+
+class VisitServiceError(Exception):
+    """A visit action that cannot be done as asked; `message` is what the user reads."""
+
+    def __init__(self, message: Text) -> None:
+        self.message = message
+        super().__init__(message.en)
+
+
+NO_PROFILE = Text(
+    fr="Renseignez d'abord votre profil de professionnel (nom, profession, RPPS) dans les "
+    "réglages : la visite finalisée est signée et facturée à ce nom.",
+    en="Fill in your practitioner profile (name, profession, RPPS) in the settings first: "
+    "the finalized visit is signed and billed under that name.",
+)
+NOT_A_DRAFT = Text(
+    fr="Cette visite est finalisée : utilisez « Corriger » pour en créer une version modifiée.",
+    en="This visit is finalized: use “Correct” to create an amended version.",
+)
+ITEM9_REQUIRED = Text(
+    fr="PHQ-9, question 9 (idées de mort ou d'auto-agression) : posez-la, ou marquez-la "
+    "« non évaluable » avec un motif, avant de finaliser (spec. clinique §3.6).",
+    en="PHQ-9 item 9 (thoughts of death or self-harm): ask it, or mark it not assessable "
+    "with a reason, before finalizing (clinical spec §3.6).",
+)
+ITEM9_ACTION_REQUIRED = Text(
+    fr="PHQ-9, question 9 positive : enregistrez l'action réalisée (évaluation de la "
+    "sécurité, appel du médecin traitant, 15/112, 3114) avant de finaliser.",
+    en="PHQ-9 item 9 positive: record the action taken (safety assessment, GP call, "
+    "15/112, 3114) before finalizing.",
+)
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Age in whole years on `day` (the MMSE norm uses the age at the test, §3.1)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def has_answers(answers: Mapping[str, Any]) -> bool:
+    return any(key != CONFIRMED_KEY for key in answers)
+
+
+def item9_positive(answers: Mapping[str, Any]) -> bool:
+    value = answers.get("Q9")
+    return type(value) is int and value >= 1
+
+
+def item9_unresolved(answers: Mapping[str, Any]) -> bool:
+    """Spec §3.6: "the form cannot be closed without asking Q9" — answered, or not
+    assessable with a chosen reason."""
+    if not has_answers(answers):
+        return False
+    value = answers.get("Q9")
+    if value is None:
+        return True
+    if isinstance(value, NotAssessable):
+        return get_instrument("phq9").item("Q9").reason(value.reason) is None
+    return False
+
+
+@dataclass(frozen=True)
+class OpenedVisit:
+    """A visit as the form reopens it: answers per instrument, position, context."""
+
+    view: VisitView
+    patient: Patient
+    answers: dict[str, Answers]
+    assessment_ids: dict[str, AssessmentId]
+    context: ScoringContext
+
+    @property
+    def id(self) -> VisitId:
+        return self.view.id
+
+    @property
+    def is_final(self) -> bool:
+        return self.view.status is RecordStatus.FINAL
+
+    @property
+    def position(self) -> dict[str, Any]:
+        return dict(self.view.position) if isinstance(self.view.position, Mapping) else {}
+
+
+@dataclass(frozen=True)
+class Picture:
+    """Scores and evaluation of a set of answers, as finalization would store them."""
+
+    results: dict[str, Result]
+    evaluation: VisitEvaluation
+    errors: dict[str, ValidationError] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """What `validate(complete=True)` reports for one instrument before finalization."""
+
+    instrument_id: str
+    errors: tuple[FieldError, ...]
+
+
+@dataclass(frozen=True)
+class FinalizeOutcome:
+    report: FinalizeReport
+    results: dict[str, Result]
+    evaluation: VisitEvaluation
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    """One finalized visit in the patient's history (newest version of each visit)."""
+
+    visit_id: VisitId
+    performed_on: date
+    kind: VisitKind
+    version: int
+    domains: dict[Domain, DomainStatus]
+    scores: dict[str, float | int | None]
+    results: dict[str, Result]
+    evaluation: VisitEvaluation | None
+
+
+class VisitService:
+    """Visit use cases over the store (threading rule of the store: any thread)."""
+
+    def __init__(self, store: Store, clock: Callable[[], datetime] = system_clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    # --- drafts ----------------------------------------------------------------------
+
+    def start_visit(
+        self,
+        patient_id: PatientId,
+        kind: VisitKind = VisitKind.STEP1,
+        *,
+        instruments: Sequence[str] | None = None,
+    ) -> VisitId:
+        """A new draft; a Step 1 or follow-up visit opens with its Step 1 form."""
+        if instruments is None:
+            instruments = (STEP1,) if kind in (VisitKind.STEP1, VisitKind.FOLLOW_UP) else ()
+        for instrument_id in instruments:
+            get_instrument(instrument_id)
+        return self.store.visits.start_visit(
+            patient_id, kind, performed_on=self.clock().date(), instruments=tuple(instruments)
+        )
+
+    def open(self, visit_id: VisitId) -> OpenedVisit:
+        view = self.store.visits.get_visit(visit_id)
+        patient = self.store.patients.get_patient(view.patient_id)
+        answers = {a.instrument_id: answers_from_json(a.answers) for a in view.assessments}
+        ids = {a.instrument_id: a.id for a in view.assessments}
+        context = self.context_for(patient, view.performed_on)
+        return OpenedVisit(view, patient, answers, ids, context)
+
+    def context_for(self, patient: Patient, visit_date: date) -> ScoringContext:
+        return ScoringContext(
+            age_years=age_on(patient.identity.birth_date, visit_date), visit_date=visit_date
+        )
+
+    def assessment(self, visit_id: VisitId, instrument_id: str) -> AssessmentId:
+        """The draft assessment of this instrument, created on first use."""
+        get_instrument(instrument_id)
+        return self.store.visits.open_assessment(visit_id, instrument_id)
+
+    def save_answer(
+        self, visit_id: VisitId, instrument_id: str, item_id: str, value: Any
+    ) -> AssessmentId:
+        """Commit one answer (None clears it). `item_id` may be `_confirmed`."""
+        assessment_id = self.assessment(visit_id, instrument_id)
+        stored = None if value is None else answers_to_json({item_id: value})[item_id]
+        self.store.visits.save_draft_answer(assessment_id, item_id, stored)
+        return assessment_id
+
+    def save_position(self, visit_id: VisitId, position: Mapping[str, Any]) -> None:
+        self.store.visits.save_visit_position(visit_id, dict(position))
+
+    def discard(self, visit_id: VisitId) -> None:
+        self.store.visits.discard_draft(visit_id)
+
+    # --- scoring -----------------------------------------------------------------------
+
+    def visit_config(self) -> VisitConfig:
+        months = int(self.store.settings.get(SettingKey.FOLLOW_UP_MONTHS))
+        return VisitConfig(followup_months=months)
+
+    def picture(
+        self, answers: Mapping[str, Mapping[str, Any]], context: ScoringContext
+    ) -> Picture:
+        """Score every instrument that has answers and combine them (what the summary
+        shows and what `finalize` stores). Invalid answers are reported, not scored."""
+        results: dict[str, Result] = {}
+        errors: dict[str, ValidationError] = {}
+        for instrument_id, given in answers.items():
+            if instrument_id != STEP1 and not has_answers(given):
+                continue
+            try:
+                results[instrument_id] = score(instrument_id, given, context)
+            except ValidationError as exc:
+                errors[instrument_id] = exc
+        step2 = {k: v for k, v in results.items() if k != STEP1}
+        assert context.visit_date is not None
+        evaluation = evaluate_visit(
+            results.get(STEP1), step2, visit_date=context.visit_date, config=self.visit_config()
+        )
+        return Picture(results, evaluation, errors)
+
+    def missing(self, answers: Mapping[str, Mapping[str, Any]]) -> list[Missing]:
+        """`validate(complete=True)` per instrument in use: what finalization lacks."""
+        found = []
+        for instrument_id, given in answers.items():
+            if instrument_id != STEP1 and not has_answers(given):
+                continue
+            try:
+                validate(instrument_id, given, complete=True)
+            except ValidationError as exc:
+                found.append(Missing(instrument_id, tuple(exc.errors)))
+        return found
+
+    def blocking_problems(
+        self, answers: Mapping[str, Mapping[str, Any]], urgent_action_recorded: bool
+    ) -> list[Text]:
+        """What finalize-anyway cannot override (spec §3.6: item 9 asked; the urgent
+        alert not dismissed without a documented action)."""
+        phq9 = answers.get("phq9", {})
+        problems = []
+        if item9_unresolved(phq9):
+            problems.append(ITEM9_REQUIRED)
+        if item9_positive(phq9) and not urgent_action_recorded:
+            problems.append(ITEM9_ACTION_REQUIRED)
+        return problems
+
+    # --- finalization ------------------------------------------------------------------
+
+    def finalize(
+        self,
+        visit_id: VisitId,
+        care_plan: Sequence[CarePlanEntry],
+        *,
+        planned_follow_up: date | None = None,
+        urgent_action_recorded: bool = True,
+    ) -> FinalizeOutcome:
+        """Score the stored answers and finalize in ONE store transaction (billing and
+        outbox included). Runs in a worker thread (it reads, scores and commits)."""
+        profile = self.store.practitioner.profile_id()
+        if profile is None:
+            raise VisitServiceError(NO_PROFILE)
+        opened = self.open(visit_id)
+        if opened.is_final:
+            raise VisitServiceError(NOT_A_DRAFT)
+        problems = self.blocking_problems(opened.answers, urgent_action_recorded)
+        if problems:
+            raise VisitServiceError(problems[0])
+        picture = self.picture(opened.answers, opened.context)
+        if picture.errors:
+            first = next(iter(picture.errors.values()))
+            raise first
+        evaluation_json = picture.evaluation.to_json()
+        due = picture.evaluation.next_step1_due
+        if planned_follow_up is not None and planned_follow_up != due:
+            evaluation_json[PLANNED_FOLLOW_UP_KEY] = planned_follow_up.isoformat()
+        report = self.store.visits.finalize_visit(
+            visit_id,
+            results={k: v.to_json() for k, v in picture.results.items()},
+            evaluation=evaluation_json,
+            care_plan=tuple(care_plan),
+            finalized_by=profile,
+        )
+        return FinalizeOutcome(report, picture.results, picture.evaluation)
+
+    def amend(self, visit_id: VisitId) -> VisitId:
+        """"Corriger": a new draft version of a final visit (the original stays)."""
+        return self.store.visits.amend_visit(visit_id)
+
+    # --- history -----------------------------------------------------------------------
+
+    def list_visits(self, patient_id: PatientId) -> list[VisitSummary]:
+        return self.store.visits.list_visits(patient_id)
+
+    def history(self, patient_id: PatientId) -> list[HistoryPoint]:
+        """Finalized visits, oldest first; a corrected visit shows its final correction."""
+        summaries = self.store.visits.list_visits(patient_id)
+        finals = {s.id: s for s in summaries if s.status is RecordStatus.FINAL}
+        current = [s for s in finals.values() if s.amended_by not in finals]
+        points = [self._point(s) for s in current]
+        points.sort(key=lambda p: (p.performed_on, p.version))
+        return points
+
+    def _point(self, summary: VisitSummary) -> HistoryPoint:
+        view = self.store.visits.get_visit(summary.id)
+        results = {
+            a.instrument_id: Result.from_json(a.result)
+            for a in view.assessments
+            if a.result is not None
+        }
+        evaluation = (
+            VisitEvaluation.from_json(view.evaluation) if isinstance(view.evaluation, Mapping)
+            else None
+        )  # fmt: skip
+        domains = dict(evaluation.domains) if evaluation else {}
+        scores = {k: r.total for k, r in results.items() if k != STEP1}
+        return HistoryPoint(
+            view.id, view.performed_on, view.kind, view.version, domains, scores, results,
+            evaluation,
+        )  # fmt: skip
+
+
+def planned_follow_up(evaluation_json: Mapping[str, Any] | None) -> date | None:
+    """The follow-up date of a stored evaluation: the practitioner's choice, else the
+    engine's `next_step1_due`."""
+    if not isinstance(evaluation_json, Mapping):
+        return None
+    chosen = evaluation_json.get(PLANNED_FOLLOW_UP_KEY) or evaluation_json.get("next_step1_due")
+    return date.fromisoformat(chosen) if isinstance(chosen, str) else None
+
+
+# --- ordered background writes ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Write:
+    key: tuple[str, ...]
+    run: Callable[[], None]
+
+
+class DraftWriter:
+    """Commits draft writes on one worker thread, in the order they were made.
+
+    Each answer is its own short transaction (the store's rule); the UI thread only
+    enqueues, so a slow disk never freezes the form (issue 4: nothing blocks the UI
+    thread for more than 100 ms). Writes still waiting for the same key are coalesced
+    (only the latest value of an item matters); `flush()` blocks until everything is
+    committed — the page calls it when it closes and the shell before the auto-lock.
+    A failed write is reported through `on_error` (called from the worker thread) and
+    kept pending, so the next flush retries it; nothing typed is silently dropped.
+    """
+
+    def __init__(self, on_error: Callable[[Exception], None] | None = None) -> None:
+        self._on_error = on_error
+        self._lock = threading.Condition()
+        self._pending: dict[tuple[str, ...], _Write] = {}
+        self._busy = False
+        self._closed = False
+        self._failures = 0
+        self._wake: queue.SimpleQueue[None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._loop, name="draft-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, key: Iterable[str], run: Callable[[], None]) -> None:
+        write = _Write(tuple(key), run)
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("draft writer closed")
+            self._pending.pop(write.key, None)  # re-inserted last: keeps the order
+            self._pending[write.key] = write
+            self._lock.notify_all()
+        self._wake.put(None)
+
+    @property
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._pending) + (1 if self._busy else 0)
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every submitted write is committed; False on timeout or error."""
+        with self._lock:
+            failures = self._failures
+            if self._pending and not self._busy:
+                self._wake.put(None)
+            self._lock.wait_for(
+                lambda: (not self._pending and not self._busy) or self._failures != failures,
+                timeout,
+            )
+            return not self._pending and not self._busy and self._failures == failures
+
+    def close(self, timeout: float = 10.0) -> bool:
+        done = self.flush(timeout)
+        with self._lock:
+            self._closed = True
+        self._wake.put(None)
+        self._thread.join(timeout)
+        return done
+
+    def _loop(self) -> None:
+        while True:
+            self._wake.get()
+            while True:
+                with self._lock:
+                    if self._closed and not self._pending:
+                        return
+                    if not self._pending:
+                        break
+                    key = next(iter(self._pending))
+                    write = self._pending.pop(key)
+                    self._busy = True
+                try:
+                    write.run()
+                except Exception as exc:  # reported to the UI
+                    log.warning("draft write failed: %s", type(exc).__name__)
+                    with self._lock:
+                        if _is_transient(exc):
+                            self._pending.setdefault(key, write)  # retried at the next wake
+                        self._busy = False
+                        self._failures += 1
+                        self._lock.notify_all()
+                    if self._on_error is not None:
+                        self._on_error(exc)
+                    break
+                with self._lock:
+                    self._busy = False
+                    self._lock.notify_all()
+
+
+def _is_transient(exc: Exception) -> bool:
+    """A locked or unavailable database may work on retry; refused data never will."""
+    return not isinstance(exc, InvalidData | RecordNotFound | VisitFinalized | ValueError)
