@@ -42,6 +42,12 @@ CACHE_SIZE_KIB = 32_768
 CIPHER_PAGE_SIZE = 4096
 """SQLCipher 4's default, kept: changing it later would need a re-encryption."""
 
+POOL_OPTIONS: dict[str, Any] = {"pool_size": 5, "max_overflow": 10, "pool_use_lifo": True}
+"""LIFO: a call reuses the connection used last, whose page cache is still valid. With
+FIFO, single-threaded calls rotate over the pooled connections, and each finds its cache
+stale after another connection's write, so SQLite re-reads and SQLCipher re-decrypts the
+pages (measured by benchmarks/store_bench.py)."""
+
 
 class KeyHolder:
     """The data key, shared by the connection factory; `clear()` is the lock.
@@ -131,7 +137,6 @@ def open_encrypted_engine(
     key: KeyHolder | bytes | bytearray,
     *,
     dbapi: ModuleType = sqlcipher3.dbapi2,
-    pool_size: int = 5,
 ) -> Engine:
     """An engine whose every connection is keyed, verified and tuned before use.
 
@@ -142,9 +147,7 @@ def open_encrypted_engine(
         f"sqlite+pysqlite:///{db_path}",
         module=dbapi,
         hide_parameters=True,
-        pool_size=pool_size,
-        max_overflow=10,
-        pool_pre_ping=False,
+        **POOL_OPTIONS,
     )
 
     @event.listens_for(engine, "connect", insert=True)
