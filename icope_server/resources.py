@@ -150,6 +150,37 @@ def _index_rows(row: StoredResource, body: dict[str, Any]) -> Iterator[ResourceI
         )
 
 
+def new_row(
+    *,
+    account_id: int | None,
+    resource_type: str,
+    business_id: str,
+    body: dict[str, Any],
+    resource_id: str | None = None,
+    now: datetime | None = None,
+) -> StoredResource:
+    return StoredResource(
+        id=resource_id or new_id(),
+        resource_type=resource_type,
+        account_id=account_id,
+        business_id=business_id,
+        version_id=1,
+        last_updated=now or utcnow(),
+        content=canonical_json(body_of(body)),
+    )
+
+
+def add_rows(session: Session, rows: list[tuple[StoredResource, dict[str, Any]]]) -> None:
+    """Insert new rows in one flush (one multi-row INSERT on PostgreSQL), so a concurrent
+    duplicate fails here (IntegrityError) and `Database.write` retries the whole unit."""
+    if not rows:
+        return
+    session.add_all(row for row, _ in rows)
+    session.flush()
+    session.add_all(index for row, body in rows for index in _index_rows(row, body))
+    session.flush()
+
+
 def insert_resource(
     session: Session,
     *,
@@ -160,21 +191,33 @@ def insert_resource(
     resource_id: str | None = None,
     now: datetime | None = None,
 ) -> StoredResource:
-    """Insert and flush, so a concurrent duplicate fails here (IntegrityError) and the
-    caller's whole transaction is retried by `Database.write`."""
-    row = StoredResource(
-        id=resource_id or new_id(),
-        resource_type=resource_type,
+    row = new_row(
         account_id=account_id,
+        resource_type=resource_type,
         business_id=business_id,
-        version_id=1,
-        last_updated=now or utcnow(),
-        content=canonical_json(body_of(body)),
+        body=body,
+        resource_id=resource_id,
+        now=now,
     )
-    session.add(row)
-    session.flush()
-    session.add_all(list(_index_rows(row, body)))
+    add_rows(session, [(row, body)])
     return row
+
+
+def find_many_by_business_id(
+    session: Session, account_id: int, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], StoredResource]:
+    """The caller's rows for (resource type, business identifier) pairs, in one query."""
+    if not keys:
+        return {}
+    wanted = set(keys)
+    rows = session.scalars(
+        select(StoredResource).where(
+            StoredResource.account_id == account_id,
+            StoredResource.business_id.in_(sorted({business_id for _, business_id in keys})),
+        )
+    )
+    found = {(row.resource_type, row.business_id): row for row in rows}
+    return {key: row for key, row in found.items() if key in wanted}
 
 
 def update_resource(

@@ -31,7 +31,7 @@ from icope_server.codes import (
     READABLE_TYPES,
 )
 from icope_server.letters import enqueue_letter
-from icope_server.models import StoredResource
+from icope_server.models import StoredResource, utcnow
 from icope_server.outcome import FhirError, Issue, fail
 from icope_server.profiles import (
     charge_item_issues,
@@ -41,14 +41,16 @@ from icope_server.profiles import (
 )
 from icope_server.resources import (
     BUSINESS_ID_PATTERN,
+    add_rows,
     business_ids_of,
     etag,
     fhir_instant,
     find_by_business_id,
+    find_many_by_business_id,
     get_owned,
-    insert_resource,
     location,
     new_id,
+    new_row,
     search_identifier,
     update_resource,
 )
@@ -363,14 +365,16 @@ def _response_entry(row: StoredResource, status: str) -> dict[str, Any]:
 
 
 def execute(session: Session, caller: Caller, plan: list[PlannedEntry]) -> Outcome:
+    existing = find_many_by_business_id(
+        session,
+        caller.account_id,
+        [(e.resource_type, e.business_id) for e in plan if e.kind != "decision"],
+    )
     for entry in plan:
-        entry.existing = None
         if entry.kind == "decision":
-            entry.server_id = entry.task_id or ""
+            entry.existing, entry.server_id = None, entry.task_id or ""
             continue
-        entry.existing = find_by_business_id(
-            session, caller.account_id, entry.resource_type, entry.business_id
-        )
+        entry.existing = existing.get((entry.resource_type, entry.business_id))
         entry.server_id = entry.existing.id if entry.existing else new_id()
     resolver = _Resolver(session, caller, plan)
     bodies = [
@@ -381,10 +385,32 @@ def execute(session: Session, caller: Caller, plan: list[PlannedEntry]) -> Outco
     ]
     if resolver.issues:
         raise FhirError(422, resolver.issues)
+    # New records first, in one multi-row INSERT; then updates and decisions in order.
+    now = utcnow()
+    created = {
+        entry.index: new_row(
+            account_id=caller.account_id,
+            resource_type=entry.resource_type,
+            business_id=entry.business_id,
+            body=body,
+            resource_id=entry.server_id,
+            now=now,
+        )
+        for entry, body in zip(plan, bodies, strict=True)
+        if entry.kind != "decision" and entry.existing is None
+    }
+    add_rows(
+        session,
+        [(created[e.index], body) for e, body in zip(plan, bodies, strict=True)
+         if e.index in created],
+    )
     responses: list[dict[str, Any]] = []
     outcome = Outcome(response={})
     for entry, body in zip(plan, bodies, strict=True):
-        status, row, changed = _write(session, caller, entry, body)
+        if entry.index in created:
+            status, row, changed = "201 Created", created[entry.index], True
+        else:
+            status, row, changed = _write(session, caller, entry, body)
         responses.append(_response_entry(row, status))
         outcome.counts[status] = outcome.counts.get(status, 0) + 1
         if not changed:
@@ -416,16 +442,7 @@ def _write(
             session, caller.account_id, entry.task_id, entry.decision, where=entry.where
         )
         return "200 OK", row, changed
-    if entry.existing is None:
-        row = insert_resource(
-            session,
-            account_id=caller.account_id,
-            resource_type=entry.resource_type,
-            business_id=entry.business_id,
-            body=body,
-            resource_id=entry.server_id,
-        )
-        return "201 Created", row, True
+    assert entry.existing is not None  # new records were inserted together before
     if entry.kind == "create":
         return "200 OK", entry.existing, False
     changed = update_resource(session, entry.existing, body)
