@@ -1,0 +1,53 @@
+"""`Services`: everything the UI may call once the store is unlocked.
+
+Built in one place (`build_services`, called by `session.AppSession` after unlock), so
+a widget receives what it needs in its constructor and nothing reaches for a global
+(STYLE.md §1). `sync` stays None until the sync part is wired here; the UI shows sync
+controls only when it is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from icope_desktop.services.backups import BackupService
+from icope_desktop.services.patients import PatientService
+from icope_desktop.services.session import system_clock
+from icope_desktop.services.settings import SettingsService
+from icope_desktop.services.visits import VisitService
+from icope_desktop.store import Store
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class Services:
+    store: Store
+    clock: Clock
+    patients: PatientService
+    settings: SettingsService
+    backups: BackupService
+    visits: VisitService
+    sync: Any | None = None
+    """The sync service once the sync part provides it; None means offline only."""
+
+    def close(self) -> None:
+        """Stop what runs in the background, then lock the store (wipes the key)."""
+        stop = getattr(self.sync, "close", None)
+        if callable(stop):
+            stop()
+        self.store.close()
+
+
+def build_services(store: Store, clock: Clock = system_clock) -> Services:
+    return Services(
+        store=store,
+        clock=clock,
+        patients=PatientService(store, clock),
+        settings=SettingsService(store, clock),
+        backups=BackupService(store, clock),
+        visits=VisitService(store, clock),
+    )
