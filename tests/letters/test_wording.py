@@ -1,0 +1,102 @@
+"""Dates, identifiers and translations of the letters."""
+
+from __future__ import annotations
+
+import ast
+from datetime import date
+from pathlib import Path
+
+import polib
+import pytest
+
+from icope_desktop.letters.formats import (
+    age_on,
+    column_date,
+    grouped_ins,
+    ins_is_well_formed,
+    long_date,
+    short_date,
+)
+from icope_desktop.letters.plain_words import ADVICE, CAPACITY, OUTCOME
+from icope_desktop.screening import ALL_RECOMMENDATIONS, Domain, DomainStatus
+
+from .samples import PATIENT_INS, ins_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("value", "fr", "en"),
+    [
+        (date(2025, 3, 1), "1er mars 2025", "1 March 2025"),
+        (date(2025, 8, 15), "15 août 2025", "15 August 2025"),
+        (date(2024, 12, 31), "31 décembre 2024", "31 December 2024"),
+    ],
+)
+def test_long_dates_do_not_depend_on_the_locale(value, fr, en):
+    assert (long_date(value, "fr"), long_date(value, "en")) == (fr, en)
+
+
+def test_short_dates():
+    assert short_date(date(2025, 3, 7), "fr") == "07/03/2025"
+    assert short_date(date(2025, 3, 7), "en") == "7 Mar 2025"
+    assert column_date(date(2025, 3, 7), "en") == "Mar 2025"
+
+
+@pytest.mark.parametrize(
+    ("on", "age"),
+    [(date(2025, 5, 2), 82), (date(2025, 5, 3), 83), (date(2025, 12, 31), 83)],
+)
+def test_age_is_counted_on_the_visit_day(on, age):
+    assert age_on(date(1942, 5, 3), on) == age
+
+
+def test_ins_control_key():
+    assert ins_is_well_formed(PATIENT_INS)
+    assert ins_is_well_formed(" ".join(grouped_ins(PATIENT_INS).split()))
+    assert grouped_ins(PATIENT_INS) == "2 42 05 44 109 123 34"
+    body = PATIENT_INS[:13]
+    wrong_key = f"{body}{(int(PATIENT_INS[13:]) + 1) % 100:02d}"
+    assert not ins_is_well_formed(wrong_key)
+    assert not ins_is_well_formed(PATIENT_INS[:-1])
+    assert ins_is_well_formed(ins_for("7550299004012")), "an NIA starts with 7 or 8"
+    # Corsica: department 2A reads as 19 for the key.
+    corsica_2a = "15502" + "2A" + "004012"
+    key = 97 - int(corsica_2a.replace("2A", "19")) % 97
+    assert ins_is_well_formed(f"{corsica_2a}{key:02d}")
+    assert not ins_is_well_formed(f"{corsica_2a}{(key + 1) % 97:02d}")
+
+
+def test_plain_words_cover_every_capacity_status_and_recommendation():
+    assert set(CAPACITY) == set(Domain)
+    assert set(OUTCOME) == set(DomainStatus)
+    assert {r.code for r in ALL_RECOMMENDATIONS} == set(ADVICE)
+    for text in [*CAPACITY.values(), *OUTCOME.values(), *ADVICE.values()]:
+        assert text.fr and text.en and text.fr != text.en
+
+
+def _tr_literals() -> set[str]:
+    found = set()
+    for path in (ROOT / "icope_desktop" / "letters").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"tr", "_"}
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                found.add(node.args[0].value)
+    return found
+
+
+def test_every_letter_string_has_an_english_translation():
+    """tests/test_i18n.py checks `_()`; letters translate with `tr(..., lang)`."""
+    catalog = {e.msgid: e.msgstr for e in polib.pofile(str(ROOT / "resources/i18n/en/letters.po"))}
+    literals = _tr_literals()
+    assert len(literals) > 90
+    missing = sorted(literal for literal in literals if not catalog.get(literal))
+    assert not missing
+    for literal in literals:
+        for placeholder in ("{date}", "{name}", "{count}", "{page}", "{pages}", "<b>"):
+            assert (placeholder in literal) == (placeholder in catalog[literal]), literal
