@@ -1,0 +1,273 @@
+"""Preview, print and save a letter (GP letter or patient summary) from its PDF bytes.
+
+The letters core returns bytes (`render_gp_letter(ctx, lang)`); this window shows the
+pages rendered to images (QtPdf, the PDF engine Qt ships), with Print (system print
+dialog) and Save as PDF. Generating the PDF takes ~0.1 s and more on a slow laptop, so it
+never runs on the UI thread: `LetterJob` renders in the thread pool (`ui.tasks.Task`) and
+opens the preview back on the UI thread::
+
+    job = LetterJob(self.tasks, lambda: render_gp_letter(ctx, "fr"),
+                    title=_("Courrier au médecin traitant"), file_name="courrier-icope.pdf",
+                    parent=self)
+    job.opened.connect(lambda preview: preview.open())
+    job.failed.connect(self._show_messages)      # list[str]: LetterIncomplete's fix-its
+    job.start()
+
+`check_letter_context(ctx)` can be called first, on the UI thread (it is instant), to
+grey out the button and list what is missing before anything is rendered.
+
+Dialogs open through classmethod seams (`ask_save_path`, `ask_printer`) that tests
+monkeypatch (STYLE.md §5). Saved files are suggested without the patient's name, so a
+file name never carries identity unless the user types it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QObject, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from icope_desktop.i18n import _, current_language
+from icope_desktop.letters import LetterIncomplete
+from icope_desktop.ui.tasks import Task, TaskRunner
+
+log = logging.getLogger(__name__)
+
+PREVIEW_WIDTH_PX = 760
+"""Width of a page image on screen: an A4 page readable without zooming."""
+PRINT_DPI = 300
+
+
+def failure_messages(error: BaseException) -> list[str]:
+    """What to tell the user when a letter could not be produced (never a traceback)."""
+    if isinstance(error, LetterIncomplete):
+        return error.messages(current_language())
+    return [_("Le courrier n'a pas pu être produit. Réessayez ; si le problème persiste, "
+              "signalez-le au support.")]  # fmt: skip
+
+
+class LetterPreview(QDialog):
+    """The letter's pages as images, with Print, Save as PDF and the page count."""
+
+    saved = Signal(str)  # the path written
+    printed = Signal(int)  # pages sent to the printer
+
+    def __init__(
+        self, pdf: bytes, *, title: str, file_name: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.pdf = pdf
+        self.file_name = file_name
+        self.setWindowTitle(title)
+        self.resize(PREVIEW_WIDTH_PX + 80, 900)
+
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(pdf))
+        self._buffer.open(QBuffer.OpenModeFlag.ReadOnly)
+        self.document = QPdfDocument(self)
+        self.document.load(self._buffer)
+
+        self.page_count_label = QLabel(self._page_count_text())
+        self.status_label = QLabel("")
+        self.print_button = QPushButton(_("Imprimer…"))
+        self.save_button = QPushButton(_("Enregistrer en PDF…"))
+        self.close_button = QPushButton(_("Fermer"))
+        self.pages_area = QScrollArea()
+        self.page_images: list[QImage] = []
+        self.page_labels: list[QLabel] = []
+        for name in ("page_count_label", "status_label", "print_button", "save_button",
+                     "close_button", "pages_area"):
+            getattr(self, name).setObjectName(name)  # fmt: skip
+
+        pages = QWidget()
+        pages_layout = QVBoxLayout(pages)
+        pages_layout.setSpacing(12)
+        for index in range(self.page_count):
+            image = self._render_page(index, PREVIEW_WIDTH_PX)
+            label = QLabel()
+            label.setObjectName(f"page_{index + 1}")
+            label.setPixmap(QPixmap.fromImage(image))
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            label.setAccessibleName(_("Page {number}").format(number=index + 1))
+            self.page_images.append(image)
+            self.page_labels.append(label)
+            pages_layout.addWidget(label)
+        self.pages_area.setWidget(pages)
+        self.pages_area.setWidgetResizable(True)
+        self.pages_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.page_count_label)
+        buttons.addWidget(self.status_label, 1)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages_area, 1)
+        layout.addLayout(buttons)
+
+        self.print_button.clicked.connect(self._on_print_clicked)
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.close_button.clicked.connect(self.accept)
+        self.save_button.setDefault(True)
+
+    @property
+    def page_count(self) -> int:
+        return self.document.pageCount()
+
+    def _page_count_text(self) -> str:
+        count = self.document.pageCount()
+        if count == 1:
+            return _("1 page")
+        return _("{count} pages").format(count=count)
+
+    def _render_page(self, index: int, width_px: int) -> QImage:
+        size = self.document.pagePointSize(index)
+        height_px = round(width_px * size.height() / size.width())
+        return self.document.render(index, QSize(width_px, height_px))
+
+    # --- seams (tests replace them) ---------------------------------------------------
+
+    @classmethod
+    def ask_save_path(cls, parent: QWidget, suggested: str) -> str | None:
+        path, _filter = QFileDialog.getSaveFileName(
+            parent, _("Enregistrer le courrier"), suggested, _("Documents PDF (*.pdf)")
+        )
+        return path or None
+
+    @classmethod
+    def ask_printer(cls, parent: QWidget) -> QPrinter | None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        dialog = QPrintDialog(printer, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return printer
+
+    # --- actions ----------------------------------------------------------------------
+
+    def _on_save_clicked(self) -> None:
+        path = self.ask_save_path(self, self.file_name)
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() != ".pdf":
+            target = target.with_name(target.name + ".pdf")
+        try:
+            write_atomically(target, self.pdf)
+        except OSError as exc:
+            log.warning("letter not saved: %s", type(exc).__name__)
+            self.status_label.setText(
+                _("Le fichier n'a pas pu être enregistré ({reason}). Choisissez un autre "
+                  "dossier.").format(reason=exc.strerror or type(exc).__name__)
+            )  # fmt: skip
+            return
+        self.status_label.setText(_("Courrier enregistré."))
+        self.saved.emit(str(target))
+
+    def _on_print_clicked(self) -> None:
+        printer = self.ask_printer(self)
+        if printer is None:
+            return
+        pages = self.print_to(printer)
+        if pages:
+            self.status_label.setText(_("Courrier envoyé à l'impression."))
+            self.printed.emit(pages)
+        else:
+            self.status_label.setText(_("L'impression n'a pas pu démarrer."))
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Paint every page at 300 dpi on the printer's full paper (the PDF has its own
+        margins); return the number of pages printed (0 when the printer refused)."""
+        printer.setFullPage(True)
+        painter = QPainter()
+        if not painter.begin(printer):
+            return 0
+        try:
+            for index in range(self.page_count):
+                if index:
+                    printer.newPage()
+                size = self.document.pagePointSize(index)
+                image = self._render_page(index, round(size.width() / 72 * PRINT_DPI))
+                target = QRectF(printer.paperRect(QPrinter.Unit.DevicePixel))
+                painter.drawImage(target, image)
+        finally:
+            painter.end()
+        return self.page_count
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write next to the target, flush to disk, then rename: a crash never leaves half a
+    PDF under the chosen name."""
+    handle, temporary = tempfile.mkstemp(prefix=".letter-", suffix=".pdf", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class LetterJob(QObject):
+    """Renders a letter in the thread pool, then builds its preview on the UI thread.
+
+    Made on the UI thread, so `opened` and `failed` are delivered there (Qt queues
+    signals emitted from the worker); the worker runs only `render`, which touches no
+    widget.
+    """
+
+    opened = Signal(object)  # the LetterPreview, not yet shown
+    failed = Signal(list)  # user messages (FR or EN), never a traceback
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        render: Callable[[], bytes],
+        *,
+        title: str,
+        file_name: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._render = render
+        self._title = title
+        self._file_name = file_name
+        self._parent_widget = parent
+        self.task: Task | None = None
+
+    def start(self) -> Task:
+        task = Task(lambda progress, cancel: self._render(), name="letter")
+        task.succeeded.connect(self._on_task_succeeded)
+        task.failed.connect(self._on_task_failed)
+        self.task = task
+        return self._runner.start(task)
+
+    def _on_task_succeeded(self, pdf: bytes) -> None:
+        preview = LetterPreview(
+            pdf, title=self._title, file_name=self._file_name, parent=self._parent_widget
+        )
+        self.opened.emit(preview)
+
+    def _on_task_failed(self, error: BaseException) -> None:
+        self.failed.emit(failure_messages(error))
