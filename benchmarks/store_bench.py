@@ -28,6 +28,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -239,12 +240,6 @@ class Timer:
         self.phases: dict[str, float] = {}
         self.samples: dict[str, list[float]] = {}
 
-    def phase(self, name: str, fn: Callable[[], Any]) -> Any:
-        began = time.perf_counter()
-        value = fn()
-        self.phases[name] = self.phases.get(name, 0.0) + time.perf_counter() - began
-        return value
-
     def sample(self, name: str, fn: Callable[[], Any]) -> Any:
         began = time.perf_counter()
         value = fn()
@@ -254,42 +249,62 @@ class Timer:
         return value
 
 
-def load(repos: Repositories, args: argparse.Namespace, timer: Timer) -> tuple[list, list, Any]:
+@dataclass
+class Side:
+    """One database under test. Both sides get the same operations, interleaved one by
+    one, so a load change on the machine (other processes) hits both alike."""
+
+    name: str
+    repos: Repositories
+    timer: Timer = field(default_factory=Timer)
+    patients: list[uuid.UUID] = field(default_factory=list)
+    by: uuid.UUID | None = None
+
+
+def each(sides: list[Side], name: str, fn: Callable[[Side], Any]) -> list[Any]:
+    return [side.timer.sample(name, lambda s=side: fn(s)) for side in sides]
+
+
+def load(sides: list[Side], args: argparse.Namespace) -> list[uuid.UUID]:
     rng = random.Random(args.seed)
-    by = repos.practitioner.save_profile(
-        PractitionerData("Durand", "Claire", Profession.NURSE, rpps="10003456789")
-    )
-    patients: list[uuid.UUID] = []
+    for side in sides:
+        side.by = side.repos.practitioner.save_profile(
+            PractitionerData("Durand", "Claire", Profession.NURSE, rpps="10003456789")
+        )
     people = [identity(rng) for _ in range(args.patients)]
     for start in range(0, len(people), 500):
         batch = people[start : start + 500]
-        patients += timer.phase("load: patients", lambda b=batch: repos.patients.create_patients(b))
-
+        for side, ids in zip(sides, each(sides, "load: patients (500/tx)",
+                                         lambda s, b=batch: s.repos.patients.create_patients(b)),
+                             strict=True):
+            side.patients += ids
     visits: list[uuid.UUID] = []
     now = datetime(2025, 3, 1, tzinfo=UTC)
     for start in range(0, args.visits, 250):
-        count = min(250, args.visits - start)
-        rows = _visit_batch(rng, patients, by, now, count)
-        visits += [row["id"] for row in rows["visit"]]
-        timer.phase("load: visits", lambda r=rows: _insert_visits(repos, r))
-    return patients, visits, by
+        plan = _visit_plan(rng, len(people), now, min(250, args.visits - start))
+        visits += [row["id"] for row in plan["visit"]]
+        each(sides, "load: visits (250/tx)", lambda s, p=plan: _insert_visits(s, p))
+    return visits
 
 
-def _visit_batch(rng, patients, by, now, count) -> dict[str, list[dict[str, Any]]]:
+def _visit_plan(rng, patient_count, now, count) -> dict[str, list[dict[str, Any]]]:
+    """Rows for `count` final visits; patients are indexes, resolved per side."""
     kinds = ("visit", "assessment", "care", "bill", "outbox")
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
     for _ in range(count):
         visit_id = uuid.uuid4()
-        patient = rng.choice(patients)
+        patient = rng.randrange(patient_count)
         day = date(2023, 1, 1) + timedelta(days=rng.randint(0, 790))
+        domains = ("cognition", "locomotion", "vitality", "vision", "hearing", "psychological")
         out["visit"].append(
             {
                 "id": visit_id, "patient_id": patient, "kind": VisitKind.STEP1,
                 "status": RecordStatus.DRAFT, "performed_on": day, "version": 1,
-                "root_id": visit_id, "position": {"instrument": "hearing", "item": "hearing_aid"},
-                "evaluation": {"domains": {d: rng.choice(["normal", "altered"]) for d in (
-                    "cognition", "locomotion", "vitality", "vision", "hearing", "psychological")},
-                    "next_step1_due": (day + timedelta(days=182)).isoformat()},
+                "root_id": visit_id, "position": {"instrument": "hearing", "item": "HEAR_method"},
+                "evaluation": {
+                    "domains": {d: rng.choice(["normal", "altered"]) for d in domains},
+                    "next_step1_due": (day + timedelta(days=182)).isoformat(),
+                },
                 "started_at": now, "created_at": now, "updated_at": now,
             }
         )
@@ -297,11 +312,12 @@ def _visit_batch(rng, patients, by, now, count) -> dict[str, list[dict[str, Any]
             out["assessment"].append(
                 {
                     "id": uuid.uuid4(), "visit_id": visit_id, "instrument_id": instrument,
-                    "answers": answers_for(instrument, rng), "result": result_for(instrument, rng),
+                    "answers": answers_for(instrument, rng),
+                    "result": result_for(instrument, rng),
                     "status": RecordStatus.DRAFT, "created_at": now, "updated_at": now,
                 }
             )
-        for position, code in enumerate(("multicomponent_exercise", "eye_care")):
+        for position, code in enumerate(("LOCO_EXERCISE", "VISION_EYE_CARE")):
             out["care"].append(
                 {
                     "id": uuid.uuid4(), "visit_id": visit_id, "position": position,
@@ -314,9 +330,9 @@ def _visit_batch(rng, patients, by, now, count) -> dict[str, list[dict[str, Any]
             out["bill"].append(
                 {
                     "id": line, "act_code": act, "source_kind": "visit", "source_id": visit_id,
-                    "act_date": day, "patient_id": patient, "practitioner_id": by,
-                    "practitioner_rpps": "10003456789", "amount_cents": None,
-                    "tariff_valid_from": date(2023, 1, 1), "created_at": now,
+                    "act_date": day, "patient_id": patient, "practitioner_rpps": "10003456789",
+                    "amount_cents": None, "tariff_valid_from": date(2023, 1, 1),
+                    "created_at": now,
                 }
             )
             out["outbox"].append(_outbox("billing_line", line, now))
@@ -331,65 +347,87 @@ def _outbox(entity: str, entity_id: uuid.UUID, now: datetime) -> dict[str, Any]:
     }
 
 
-def _insert_visits(repos: Repositories, rows: dict[str, list[dict[str, Any]]]) -> None:
+def _insert_visits(side: Side, plan: dict[str, list[dict[str, Any]]]) -> None:
     """One transaction per batch; children first, then the visits become final."""
-    with repos.db.writing() as session:
-        session.execute(insert(VisitRow), rows["visit"])
-        session.execute(insert(AssessmentRow), rows["assessment"])
-        session.execute(insert(CarePlanItemRow), rows["care"])
-        session.execute(insert(BillingLineRow), rows["bill"])
-        session.execute(insert(OutboxRow), rows["outbox"])
-        ids = [row["id"] for row in rows["visit"]]
+    visits = [{**row, "patient_id": side.patients[row["patient_id"]]} for row in plan["visit"]]
+    bills = [
+        {**row, "patient_id": side.patients[row["patient_id"]], "practitioner_id": side.by}
+        for row in plan["bill"]
+    ]
+    ids = [row["id"] for row in visits]
+    with side.repos.db.writing() as session:
+        session.execute(insert(VisitRow), visits)
+        session.execute(insert(AssessmentRow), plan["assessment"])
+        session.execute(insert(CarePlanItemRow), plan["care"])
+        session.execute(insert(BillingLineRow), bills)
+        session.execute(insert(OutboxRow), [dict(row) for row in plan["outbox"]])
         session.execute(
-            update(AssessmentRow).where(AssessmentRow.visit_id.in_(ids)).values(status=RecordStatus.FINAL)
+            update(AssessmentRow)
+            .where(AssessmentRow.visit_id.in_(ids))
+            .values(status=RecordStatus.FINAL)
         )
         session.execute(
             update(VisitRow)
             .where(VisitRow.id.in_(ids))
-            .values(status=RecordStatus.FINAL, finalized_at=rows["visit"][0]["created_at"])
+            .values(status=RecordStatus.FINAL, finalized_at=visits[0]["created_at"])
         )
 
 
-def api_workload(repos, patients, visits, by, args, timer: Timer) -> None:
+def _user_visit(sides: list[Side], rng: random.Random, index: int) -> None:
+    """A nurse's visit through the API: start, autosave every answer, finalize."""
+    drafts = each(sides, "api: start visit", lambda s: s.repos.visits.start_visit(
+        s.patients[index], VisitKind.STEP1, instruments=["step1", "phq9"]))
+    for instrument in ("step1", "phq9"):
+        opened = [
+            s.repos.visits.open_assessment(v, instrument)
+            for s, v in zip(sides, drafts, strict=True)
+        ]
+        for item, value in answers_for(instrument, rng).items():
+            for side, assessment in zip(sides, opened, strict=True):
+                side.timer.sample(
+                    "api: autosave answer",
+                    lambda s=side, a=assessment, i=item, v=value: (
+                        s.repos.visits.save_draft_answer(a, i, v)
+                    ),
+                )
+    for side, visit in zip(sides, drafts, strict=True):
+        side.timer.sample("api: save position", lambda s=side, v=visit:
+                          s.repos.visits.save_visit_position(v, {"item": "Q10"}))
+    results = {"step1": result_for("step1", rng), "phq9": result_for("phq9", rng)}
+    plan = [CarePlanEntry("psychological", "PSY_BRIEF_CBT", Text("TCC brève", "Brief CBT"))]
+    for side, visit in zip(sides, drafts, strict=True):
+        side.timer.sample("api: finalize visit", lambda s=side, v=visit:
+                          s.repos.visits.finalize_visit(
+                              v, results=results, evaluation={"altered_count": 1},
+                              care_plan=plan, finalized_by=s.by))
+
+
+def api_workload(sides: list[Side], visits: list[uuid.UUID], args: argparse.Namespace) -> None:
     rng = random.Random(args.seed + 1)
     for _ in range(args.finalize):
-        patient = rng.choice(patients)
-        visit = timer.sample("api: start visit", lambda p=patient: repos.visits.start_visit(
-            p, VisitKind.STEP1, instruments=["step1", "phq9"]))
-        for instrument in ("step1", "phq9"):
-            assessment = repos.visits.open_assessment(visit, instrument)
-            for item, value in answers_for(instrument, rng).items():
-                timer.sample("api: autosave answer", lambda a=assessment, i=item, v=value:
-                             repos.visits.save_draft_answer(a, i, v))
-        timer.sample("api: save position", lambda v=visit: repos.visits.save_visit_position(
-            v, {"instrument": "phq9", "item": "Q10"}))
-        timer.sample("api: finalize visit", lambda v=visit: repos.visits.finalize_visit(
-            v, results={"step1": result_for("step1", rng), "phq9": result_for("phq9", rng)},
-            evaluation={"altered_count": 1},
-            care_plan=[CarePlanEntry("psychological", "brief_cbt", Text("TCC brève", "Brief CBT"))],
-            finalized_by=by))
+        _user_visit(sides, rng, rng.randrange(len(sides[0].patients)))
     for visit in rng.sample(visits, min(args.reads, len(visits))):
-        timer.sample("api: open visit", lambda v=visit: repos.visits.get_visit(v))
-    for patient in rng.sample(patients, min(args.reads, len(patients))):
-        timer.sample("api: patient history", lambda p=patient: repos.visits.list_visits(p))
-        timer.sample("api: open patient", lambda p=patient: repos.patients.get_patient(p))
+        each(sides, "api: open visit", lambda s, v=visit: s.repos.visits.get_visit(v))
+    for index in rng.sample(range(len(sides[0].patients)), min(args.reads, args.patients)):
+        each(sides, "api: patient history",
+             lambda s, i=index: s.repos.visits.list_visits(s.patients[i]))
+        each(sides, "api: open patient",
+             lambda s, i=index: s.repos.patients.get_patient(s.patients[i]))
     for _ in range(5):
-        timer.sample("api: list drafts", repos.visits.list_drafts)
-        timer.sample(
-            "api: due follow-ups", lambda: repos.visits.list_due_followups(date(2025, 3, 1))
-        )
+        each(sides, "api: list drafts", lambda s: s.repos.visits.list_drafts())
+        each(sides, "api: due follow-ups",
+             lambda s: s.repos.visits.list_due_followups(date(2025, 3, 1)))
     for _ in range(args.reads // 2):
         typed = identity(rng).identity
-        timer.sample(
-            "api: duplicate check", lambda t=typed: repos.patients.find_possible_duplicates(t)
-        )
+        each(sides, "api: duplicate check",
+             lambda s, t=typed: s.repos.patients.find_possible_duplicates(t))
 
 
-def search_queries(repos: Repositories, patients: list, args: argparse.Namespace) -> list[str]:
+def search_queries(side: Side, args: argparse.Namespace) -> list[str]:
     rng = random.Random(args.seed + 2)
     queries: list[str] = []
-    for patient in rng.sample(patients, min(args.search_people, len(patients))):
-        person = repos.patients.get_patient(patient).identity
+    for patient in rng.sample(side.patients, min(args.search_people, len(side.patients))):
+        person = side.repos.patients.get_patient(patient).identity
         names = (person.birth_name, person.used_name, person.first_names)
         name = rng.choice([n for n in names if n])
         queries += [name[:n] for n in range(1, len(name) + 1)]  # typed letter by letter
@@ -399,24 +437,15 @@ def search_queries(repos: Repositories, patients: list, args: argparse.Namespace
     return queries
 
 
-def run_search(repos: Repositories, queries: list[str], timer: Timer) -> None:
+def workload(sides: list[Side], args: argparse.Namespace) -> None:
+    print(f"  loading {args.patients} patients, {args.visits} visits ...", flush=True)
+    visits = load(sides, args)
+    print("  user actions ...", flush=True)
+    api_workload(sides, visits, args)
+    queries = search_queries(sides[0], args)
+    print(f"  {len(queries)} searches ...", flush=True)
     for query in queries:
-        timer.sample("search: as you type", lambda q=query: repos.patients.search_patients(q))
-
-
-def workload(repos: Repositories, args: argparse.Namespace, label: str) -> Timer:
-    timer = Timer()
-    print(f"  [{label}] loading {args.patients} patients, {args.visits} visits ...", flush=True)
-    patients, visits, by = load(repos, args, timer)
-    print(f"  [{label}] user actions ...", flush=True)
-    api_workload(repos, patients, visits, by, args, timer)
-    queries = search_queries(repos, patients, args)
-    print(f"  [{label}] {len(queries)} searches ...", flush=True)
-    run_search(repos, queries, timer)
-    return timer
-
-
-# --- report ---------------------------------------------------------------------------
+        each(sides, "search: as you type", lambda s, q=query: s.repos.patients.search_patients(q))
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -479,14 +508,14 @@ def main(argv: list[str] | None = None) -> int:
             params = calibrate_kdf()
             kdf_seconds = time.perf_counter() - began
         store, _recovery = Store.create(workdir / "encrypted", PASSPHRASE, kdf=params)
-        encrypted = workload(store.repos, args, "encrypted")
-        store.close()
-
         engine = plain_engine(workdir / "plain.db")
         upgrade_to_head(engine)
         plain_repos = Repositories(engine)
-        plain = workload(plain_repos, args, "plain")
+        sides = [Side("encrypted", store.repos), Side("plain", plain_repos)]
+        workload(sides, args)
+        store.close()
         plain_repos.close()
+        encrypted, plain = sides[0].timer, sides[1].timer
 
         sizes = {
             "encrypted": (workdir / "encrypted" / "icope.db").stat().st_size,

@@ -183,6 +183,10 @@ def write_backup(
                 leftover.unlink()
 
 
+class _CopyRestartedError(Exception):
+    """Raised from the progress callback to stop a stepped copy that restarted."""
+
+
 def _snapshot(
     db_path: Path,
     key_hex: str,
@@ -196,11 +200,22 @@ def _snapshot(
     target = raw_connect(snapshot, key_hex)
     try:
 
+        lowest = [float("inf")]
+
         def step(status: int, remaining: int, total: int) -> None:
             _check_cancel(cancel)
+            if remaining > lowest[0]:
+                raise _CopyRestartedError()
+            lowest[0] = remaining
             report(total - remaining, total, label)
 
-        source.backup(target, pages=BACKUP_PAGES_PER_STEP, progress=step)
+        try:
+            source.backup(target, pages=BACKUP_PAGES_PER_STEP, progress=step)
+        except _CopyRestartedError:
+            # Another connection wrote meanwhile (the autosave goes on during a backup),
+            # which restarts a stepped copy. One step holds a single WAL read snapshot,
+            # never blocks writers, and cannot restart.
+            source.backup(target, pages=-1)
         check = target.execute("PRAGMA quick_check").fetchone()
         if not check or check[0] != "ok":
             raise DatabaseDamaged(db_path)
@@ -288,7 +303,7 @@ def restore_backup(
     report = progress or _no_progress
     header, header_hash, offset = read_header(backup_path)
     data_key = unwrap_backup_key(backup_path, header, secret)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     staging = data_dir / f".restore-{secrets.token_hex(6)}"
     staging.mkdir(mode=0o700)
     try:

@@ -204,6 +204,15 @@ class StoreBusy(StoreError):
     )
 
 
+class StoreInUse(StoreError):
+    default_message = Text(
+        fr="Ce dossier est ouvert : verrouillez-le avant de restaurer une sauvegarde à sa "
+        "place. Rien n'a été modifié.",
+        en="These records are open: lock them before restoring a backup in their place. "
+        "Nothing was changed.",
+    )
+
+
 # --- backups --------------------------------------------------------------------------
 
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hmac
 import logging
+import os
 import threading
 from pathlib import Path
 from types import TracebackType
+from typing import ClassVar
 
 from platformdirs import user_data_dir
 from sqlalchemy import Engine
@@ -30,6 +32,7 @@ from icope_desktop.store.errors import (
     DatabaseMissing,
     StoreAlreadyExists,
     StoreError,
+    StoreInUse,
     StoreLocked,
     VaultDamaged,
 )
@@ -58,6 +61,10 @@ class Store:
     docstring for the API and the threading rule. `close()` is the lock.
     """
 
+    _open_dirs: ClassVar[set[Path]] = set()
+    """Data directories with an open Store in this process (restore refuses them)."""
+    _registry_lock: ClassVar[threading.Lock] = threading.Lock()
+
     def __init__(
         self,
         data_dir: Path,
@@ -85,6 +92,8 @@ class Store:
         self.audit = repos.audit
         self.settings = repos.settings
         self._lock = threading.Lock()
+        with Store._registry_lock:
+            Store._open_dirs.add(data_dir.resolve())
 
     # --- paths -------------------------------------------------------------------------
 
@@ -128,23 +137,53 @@ class Store:
         """
         require_strong(passphrase)
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if cls.vault_path_in(data_dir).exists() or cls.db_path_in(data_dir).exists():
+        if cls.vault_path_in(data_dir).exists():
             raise StoreAlreadyExists(data_dir)
+        cls._move_orphans_aside(data_dir, clock)
         params = kdf or calibrate_kdf()
         data_key = new_data_key()
         recovery_key = RecoveryKey.generate()
-        vault = Vault.create(
-            cls.vault_path_in(data_dir),
-            bytes(data_key),
-            passphrase,
-            recovery_key,
-            params,
-            created_at=clock().isoformat(),
-        )
-        store = cls._open(data_dir, vault, data_key, clock, tariffs, fresh=True)
-        store.db_path.chmod(0o600)
+        holder = KeyHolder(data_key)
+        engine = open_encrypted_engine(cls.db_path_in(data_dir), holder)
+        try:
+            upgrade_to_head(engine)
+            cls.db_path_in(data_dir).chmod(0o600)
+            # The vault is written last: it is the commit point of the set-up.
+            vault = Vault.create(
+                cls.vault_path_in(data_dir),
+                bytes(data_key),
+                passphrase,
+                recovery_key,
+                params,
+                created_at=clock().isoformat(),
+            )
+            repos = Repositories(engine, clock=clock, tariffs=tariffs)
+        except BaseException:
+            engine.dispose()
+            holder.clear()
+            raise
+        finally:
+            for i in range(len(data_key)):
+                data_key[i] = 0
+        store = cls(data_dir, vault, holder, engine, repos, clock)
         store._audit("store.create")
         return store, recovery_key
+
+    @classmethod
+    def _move_orphans_aside(cls, data_dir: Path, clock: Clock) -> None:
+        """A database without a vault cannot be opened by anyone (its key is gone): it
+        is what an interrupted set-up leaves. Keep it aside, never delete it."""
+        db = cls.db_path_in(data_dir)
+        leftovers = [
+            p for p in (db, db.with_name(DB_FILE + "-wal"), db.with_name(DB_FILE + "-shm"))
+            if p.exists()
+        ]
+        if leftovers:
+            aside = data_dir / f"orphaned-{_stamp(clock)}"
+            aside.mkdir(exist_ok=False)
+            for path in leftovers:
+                os.replace(path, aside / path.name)
+            log.warning("database without a key file moved aside before set-up")
 
     @classmethod
     def unlock(
@@ -157,7 +196,7 @@ class Store:
     ) -> Store:
         vault = Vault.load(cls.vault_path_in(data_dir))
         data_key = vault.unwrap_with_passphrase(passphrase)
-        store = cls._open(data_dir, vault, data_key, clock, tariffs, fresh=False)
+        store = cls._open(data_dir, vault, data_key, clock, tariffs)
         store._audit("store.unlock")
         return store
 
@@ -182,7 +221,7 @@ class Store:
             bytes(data_key), new_passphrase, kdf or vault.passphrase_kdf
         )
         rewrapped.write()
-        store = cls._open(data_dir, rewrapped, data_key, clock, tariffs, fresh=False)
+        store = cls._open(data_dir, rewrapped, data_key, clock, tariffs)
         store._audit("store.recover")
         return store
 
@@ -194,21 +233,18 @@ class Store:
         data_key: bytearray,
         clock: Clock,
         tariffs: TariffTable | None,
-        *,
-        fresh: bool,
     ) -> Store:
+        """Open an existing database with its unwrapped key, check it, migrate it."""
         db_path = cls.db_path_in(data_dir)
         holder = KeyHolder(data_key)
         for i in range(len(data_key)):
             data_key[i] = 0
         engine: Engine | None = None
         try:
-            if not fresh:
-                cls._check_database_file(db_path)
+            cls._check_database_file(db_path)
             engine = open_encrypted_engine(db_path, holder)
-            if not fresh:
-                cls._check_opened_database(engine, db_path)
-            upgrade_to_head(engine, snapshot_dir=None if fresh else data_dir / SNAPSHOT_DIR)
+            cls._check_opened_database(engine, db_path)
+            upgrade_to_head(engine, snapshot_dir=data_dir / SNAPSHOT_DIR)
             repos = Repositories(engine, clock=clock, tariffs=tariffs)
         except BaseException:
             if engine is not None:
@@ -323,6 +359,9 @@ class Store:
         `secret` is the passphrase in force when the backup was made, or the recovery
         key. With `new_passphrase`, the restored vault gets that passphrase instead.
         """
+        with Store._registry_lock:
+            if data_dir.resolve() in Store._open_dirs:
+                raise StoreInUse()
         if new_passphrase is not None:
             require_strong(new_passphrase)
 
@@ -369,6 +408,8 @@ class Store:
                 return
             self.repos.close()
             self._key.clear()
+            with Store._registry_lock:
+                Store._open_dirs.discard(self.data_dir.resolve())
             log.info("store locked")
 
     lock = close

@@ -186,3 +186,40 @@ def test_cancel_leaves_no_partial_file(closed_store, tmp_path):
         store.backup(tmp_path / "out" / "b.icopebak", cancel=cancel)
     store.close()
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_backup_survives_writes_made_while_it_copies(closed_store, tmp_path, monkeypatch):
+    """The autosave goes on during a backup: a restarted copy falls back to one snapshot."""
+    from icope_desktop.store import backup as backup_module
+
+    monkeypatch.setattr(backup_module, "BACKUP_PAGES_PER_STEP", 1)
+    data_dir, _key = closed_store
+    store = Store.unlock(data_dir, PASSPHRASE)
+    store.patients.create_patients([patient_data(birth_name=f"Avant{n}") for n in range(30)])
+    written = []
+
+    def progress(done, total, label):
+        if label == "Copie de la base" and len(written) < 3:
+            written.append(store.patients.create_patient(patient_data(birth_name="Pendant")))
+
+    info = store.backup(tmp_path / "b.icopebak", progress=progress)
+    store.close()
+    assert written  # writes really happened while copying
+    Store.restore_backup(info.path, tmp_path / "restored", PASSPHRASE)
+    restored = Store.unlock(tmp_path / "restored", PASSPHRASE)
+    restored.check_integrity()
+    assert restored.patients.count_patients() >= 30
+    restored.close()
+
+
+def test_restore_refuses_a_store_open_in_this_process(backed_up, closed_store):
+    from icope_desktop.store.errors import StoreInUse
+
+    path, _key, _ids, _visit, _calls = backed_up
+    data_dir, _recovery = closed_store
+    store = Store.unlock(data_dir, PASSPHRASE)
+    before = file_digests(data_dir)
+    with pytest.raises(StoreInUse):
+        Store.restore_backup(path, data_dir, PASSPHRASE)
+    assert file_digests(data_dir) == before
+    store.close()

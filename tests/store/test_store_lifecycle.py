@@ -137,3 +137,15 @@ def test_threads_each_use_their_own_session(closed_store):
     assert errors == []
     assert store.patients.count_patients() == 60
     store.close()
+
+
+def test_setup_moves_an_orphaned_database_aside_instead_of_failing(tmp_path):
+    """An interrupted set-up leaves a database without its key file: keep it, start anew."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "icope.db").write_bytes(b"\x01" * 4096)
+    store, _key = Store.create(data_dir, PASSPHRASE, kdf=FLOOR_KDF)
+    store.close()
+    [aside] = [p for p in data_dir.iterdir() if p.name.startswith("orphaned-")]
+    assert (aside / "icope.db").read_bytes() == b"\x01" * 4096
+    Store.unlock(data_dir, PASSPHRASE).close()
