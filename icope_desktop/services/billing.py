@@ -1,0 +1,109 @@
+"""`BillingService`: the practitioner's acts, their billing status, monthly totals.
+
+DESIGN.md "Billing": one line per act, priced from the dated tariff table
+(`resources/tariffs.csv`, read through the store). Status comes from the line's outbox
+row: to send (waiting), sent (the server acknowledged its ChargeItem), or rejected with
+the reason (an act with no amount in the tariff table is "not priced"). Whether the
+administrator has exported a line for payment is not something the sync protocol returns
+(docs/SYNC_PROTOCOL.md §7.4 has no read-back of the export), so it is not shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from icope_desktop.i18n import Text
+from icope_desktop.store.billing import TariffTable
+from icope_desktop.store.patients import display_name
+from icope_desktop.store.records import BillingLine, EntityKind, SyncStatus
+from icope_desktop.store.repositories import Repositories
+from icope_desktop.sync.errors import decode_reason
+
+
+class BillingStatus(StrEnum):
+    TO_SEND = "to_send"
+    SENT = "sent"
+    REJECTED = "rejected"
+    NOT_PRICED = "not_priced"
+
+
+STATUS_LABELS: dict[BillingStatus, Text] = {
+    BillingStatus.TO_SEND: Text(fr="À envoyer", en="To send"),
+    BillingStatus.SENT: Text(fr="Envoyé", en="Sent"),
+    BillingStatus.REJECTED: Text(fr="Refusé", en="Rejected"),
+    BillingStatus.NOT_PRICED: Text(fr="Non tarifé", en="Not priced"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BilledAct:
+    line: BillingLine
+    label: Text
+    patient_name: str
+    status: BillingStatus
+    reason: Text | None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthTotal:
+    month: str
+    """`YYYY-MM` of the act date."""
+    acts: int
+    amount_cents: int
+    not_priced: int
+    by_status: dict[BillingStatus, int]
+
+
+class BillingService:
+    def __init__(self, repos: Repositories, tariffs: TariffTable | None = None) -> None:
+        self.repos = repos
+        self.tariffs = tariffs or TariffTable.load()
+
+    def acts(self, since: date | None = None, until: date | None = None) -> list[BilledAct]:
+        """Acts, newest first, with their status."""
+        names: dict[object, str] = {}
+        found = []
+        for line in reversed(self.repos.billing.list_lines(since, until)):
+            if line.patient_id not in names:
+                identity = self.repos.patients.get_patient(line.patient_id).identity
+                names[line.patient_id] = display_name(
+                    identity.birth_name, identity.used_name, identity.first_names
+                )
+            tariff = self.tariffs.find(line.act_code, line.act_date)
+            label = tariff.label if tariff else Text(fr=line.act_code, en=line.act_code)
+            record = self.repos.outbox.record_status(EntityKind.BILLING_LINE, line.id)
+            reason = decode_reason(record.reason) if record else None
+            if line.amount_cents is None:
+                status = BillingStatus.NOT_PRICED
+            elif record is None or record.status is SyncStatus.WAITING:
+                status = BillingStatus.TO_SEND
+            elif record.status is SyncStatus.SENT:
+                status = BillingStatus.SENT
+            else:
+                status = BillingStatus.REJECTED
+            found.append(BilledAct(line, label, names[line.patient_id], status, reason))
+        return found
+
+    def monthly_totals(self, acts: list[BilledAct] | None = None) -> list[MonthTotal]:
+        """Totals per month of act, newest month first (amounts of priced acts only)."""
+        months: dict[str, list[BilledAct]] = {}
+        for act in acts if acts is not None else self.acts():
+            months.setdefault(act.line.act_date.strftime("%Y-%m"), []).append(act)
+        totals = []
+        for month in sorted(months, reverse=True):
+            items = months[month]
+            by_status = {status: 0 for status in BillingStatus}
+            for act in items:
+                by_status[act.status] += 1
+            totals.append(
+                MonthTotal(
+                    month=month,
+                    acts=len(items),
+                    amount_cents=sum(a.line.amount_cents or 0 for a in items),
+                    not_priced=sum(1 for a in items if a.line.amount_cents is None),
+                    by_status=by_status,
+                )
+            )
+        return totals

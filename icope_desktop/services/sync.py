@@ -1,0 +1,316 @@
+"""`SyncService`: "Synchroniser maintenant", the server settings and "Tester la connexion".
+
+The only sync API the UI calls (STYLE.md §1, §3). `sync_now(progress, cancel)` runs in a
+worker thread (`ui.tasks.Task`); it pushes the outbox, then pulls the alert Tasks, and
+returns a `SyncReport` the UI summarises (sent / rejected / alerts received). A second
+call while one runs raises `SyncAlreadyRunning` at once: never two syncs at a time.
+
+The token lives in the encrypted store's settings (`SettingKey.API_TOKEN`), never in a
+plain file. The documented demo token is sent only when the composition root built this
+service with `demo=True` (`icope-desktop --demo`); a production service refuses to store
+or send it, whatever the settings hold.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from icope_desktop.i18n import Text
+from icope_desktop.store.billing import TariffTable
+from icope_desktop.store.records import (
+    Clock,
+    EntityKind,
+    RecordSync,
+    SyncStatus,
+    system_clock,
+)
+from icope_desktop.store.repositories import Repositories
+from icope_desktop.store.settings import SettingKey
+from icope_desktop.sync.errors import (
+    AuthenticationRequired,
+    DemoTokenRefused,
+    NotConfigured,
+    ProtocolMismatch,
+    ServerFailure,
+    ServerUnreachable,
+    SyncAlreadyRunning,
+    SyncError,
+    TlsFailure,
+    decode_reason,
+)
+from icope_desktop.sync.identifiers import DEMO_TOKEN
+from icope_desktop.sync.pull import Puller, PullReport
+from icope_desktop.sync.push import Pusher, PushReport, Rejection
+from icope_desktop.sync.transport import HttpTransport, Refused, RetryPolicy
+
+ProgressFn = Callable[[int, int, str], None]
+TransportFactory = Callable[[str, "str | None", RetryPolicy], HttpTransport]
+
+
+def _no_progress(done: int, total: int, label: str) -> None:
+    return None
+
+
+def default_transport(url: str, token: str | None, retry: RetryPolicy) -> HttpTransport:
+    return HttpTransport(url, token, retry=retry)
+
+
+@dataclass
+class SyncReport:
+    """What one sync did, for the result summary (issue 7: sent / rejected / alerts)."""
+
+    sent: int = 0
+    rejected: int = 0
+    alerts_received: int = 0
+    alerts_removed: int = 0
+    patients_linked: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    notices: list[Text] = field(default_factory=list)
+    error: SyncError | None = None
+    finished_at: datetime | None = None
+
+    @property
+    def needs_token(self) -> bool:
+        return isinstance(self.error, AuthenticationRequired)
+
+    @property
+    def reached_server(self) -> bool:
+        return not isinstance(self.error, ServerUnreachable | TlsFailure | NotConfigured)
+
+
+class ConnectionStatus(StrEnum):
+    OK = "ok"
+    UNREACHABLE = "unreachable"
+    BAD_TOKEN = "bad_token"
+    TLS_ERROR = "tls_error"
+    NOT_A_SERVER = "not_a_server"
+    NOT_CONFIGURED = "not_configured"
+
+
+CONNECTION_MESSAGES: dict[ConnectionStatus, Text] = {
+    ConnectionStatus.OK: Text(
+        fr="Connexion réussie : serveur « {name} », jeton accepté.",
+        en="Connection works: server \"{name}\", token accepted.",
+    ),
+    ConnectionStatus.UNREACHABLE: Text(
+        fr="Serveur injoignable : vérifiez l'adresse et la connexion Internet.",
+        en="Server unreachable: check the address and the Internet connection.",
+    ),
+    ConnectionStatus.BAD_TOKEN: Text(
+        fr="Le serveur répond, mais refuse le jeton : vérifiez-le ou demandez-en un nouveau.",
+        en="The server answers but refuses the token: check it or ask for a new one.",
+    ),
+    ConnectionStatus.TLS_ERROR: Text(
+        fr="Erreur de sécurité TLS : le certificat du serveur n'est pas reconnu.",
+        en="TLS security error: the server's certificate is not trusted.",
+    ),
+    ConnectionStatus.NOT_A_SERVER: Text(
+        fr="Cette adresse ne répond pas comme un serveur ICOPE (FHIR) : vérifiez-la.",
+        en="This address does not answer like an ICOPE (FHIR) server: check it.",
+    ),
+    ConnectionStatus.NOT_CONFIGURED: Text(
+        fr="Indiquez l'adresse du serveur et votre jeton.",
+        en="Enter the server address and your token.",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionCheck:
+    status: ConnectionStatus
+    server_name: str | None
+    message: Text
+
+    @property
+    def ok(self) -> bool:
+        return self.status is ConnectionStatus.OK
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    url: str | None
+    has_token: bool
+    auto_sync: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSyncView:
+    """Per-record sync state as shown beside a record (waiting / sent / rejected)."""
+
+    status: SyncStatus
+    reason: Text | None
+    updated_at: datetime
+
+
+class SyncService:
+    def __init__(
+        self,
+        repos: Repositories,
+        *,
+        tariffs: TariffTable | None = None,
+        demo: bool = False,
+        retry: RetryPolicy | None = None,
+        transport_factory: TransportFactory = default_transport,
+        clock: Clock = system_clock,
+    ) -> None:
+        self.repos = repos
+        self.tariffs = tariffs or TariffTable.load()
+        self.demo = demo
+        self.retry = retry or RetryPolicy()
+        self._transport_factory = transport_factory
+        self._clock = clock
+        self._running = threading.Lock()
+
+    # --- settings ----------------------------------------------------------------------
+
+    def server_settings(self) -> ServerSettings:
+        settings = self.repos.settings
+        return ServerSettings(
+            url=settings.get(SettingKey.SERVER_URL),
+            has_token=bool(settings.get(SettingKey.API_TOKEN)),
+            auto_sync=bool(settings.get(SettingKey.AUTO_SYNC)),
+        )
+
+    def save_server_settings(self, url: str | None, token: str | None = None) -> None:
+        """Store the address, and the token when one is given (None keeps the old one)."""
+        if token is not None:
+            token = token.strip()
+            self._refuse_demo_token(token)
+        self.repos.settings.set(SettingKey.SERVER_URL, url.strip() if url else None)
+        if token:
+            self.repos.settings.set(SettingKey.API_TOKEN, token)
+
+    def set_auto_sync(self, enabled: bool) -> None:
+        self.repos.settings.set(SettingKey.AUTO_SYNC, enabled)
+
+    def is_configured(self) -> bool:
+        settings = self.server_settings()
+        return bool(settings.url and settings.has_token)
+
+    def _refuse_demo_token(self, token: str | None) -> None:
+        if token == DEMO_TOKEN and not self.demo:
+            raise DemoTokenRefused()
+
+    def _transport(self, url: str | None = None, token: str | None = None) -> HttpTransport:
+        url = url or self.repos.settings.get(SettingKey.SERVER_URL)
+        token = token or self.repos.settings.get(SettingKey.API_TOKEN)
+        if not url or not token:
+            raise NotConfigured()
+        self._refuse_demo_token(token)
+        return self._transport_factory(url, token, self.retry)
+
+    # --- status ------------------------------------------------------------------------
+
+    @property
+    def is_running(self) -> bool:
+        return self._running.locked()
+
+    def counts(self) -> dict[SyncStatus, int]:
+        return self.repos.outbox.counts()
+
+    def last_sync_at(self) -> datetime | None:
+        return self.repos.sync_state.last_sync_at()
+
+    def record_status(self, entity: EntityKind, entity_id: UUID) -> RecordSyncView | None:
+        found: RecordSync | None = self.repos.outbox.record_status(entity, entity_id)
+        if found is None:
+            return None
+        return RecordSyncView(found.status, decode_reason(found.reason), found.updated_at)
+
+    def retry_rejected(self, entity: EntityKind, entity_id: UUID) -> None:
+        self.repos.outbox.retry_rejected(entity, entity_id)
+
+    # --- actions -----------------------------------------------------------------------
+
+    def sync_now(
+        self, progress: ProgressFn = _no_progress, cancel: threading.Event | None = None
+    ) -> SyncReport:
+        """Push, then pull; worker thread only. Never two at once (SyncAlreadyRunning)."""
+        if not self._running.acquire(blocking=False):
+            raise SyncAlreadyRunning()
+        cancel = cancel or threading.Event()
+        report = SyncReport()
+        try:
+            transport = self._transport()
+        except SyncError as error:
+            self._running.release()
+            report.error = error
+            return report
+        try:
+            pushed: PushReport = Pusher(
+                self.repos, transport, tariffs=self.tariffs, test_ins=self.demo
+            ).push(progress, cancel)
+            report.sent, report.rejected = pushed.sent, pushed.rejected
+            report.rejections = pushed.rejections
+            pulled: PullReport = Puller(self.repos, transport).pull(progress, cancel)
+            report.alerts_received = pulled.created
+            report.alerts_removed = pulled.removed
+            report.patients_linked = pulled.linked
+            report.notices = pulled.notices
+        except SyncError as error:
+            report.error = error
+        except Refused:
+            report.error = ProtocolMismatch()
+        finally:
+            transport.close()
+            self._running.release()
+        report.finished_at = self._clock()
+        return report
+
+    def probe(self) -> bool:
+        """Is the server reachable? `GET /metadata`, no token, short timeouts."""
+        url = self.repos.settings.get(SettingKey.SERVER_URL)
+        if not url:
+            return False
+        transport = self._transport_factory(url, None, self.retry)
+        try:
+            transport.metadata()
+        except SyncError:
+            return False
+        finally:
+            transport.close()
+        return True
+
+    def test_connection(self, url: str | None = None, token: str | None = None) -> ConnectionCheck:
+        """"Tester la connexion": reachable? a FHIR server? token accepted? (worker thread)"""
+        url = url or self.repos.settings.get(SettingKey.SERVER_URL)
+        token = token or self.repos.settings.get(SettingKey.API_TOKEN)
+        if not url or not token:
+            return _check(ConnectionStatus.NOT_CONFIGURED)
+        try:
+            self._refuse_demo_token(token)
+        except DemoTokenRefused as error:
+            return ConnectionCheck(ConnectionStatus.BAD_TOKEN, None, error.message)
+        transport = self._transport_factory(url, token, self.retry)
+        try:
+            capability = transport.metadata()
+            name = _server_name(capability)
+            transport.check_token()
+        except AuthenticationRequired:
+            return _check(ConnectionStatus.BAD_TOKEN)
+        except TlsFailure:
+            return _check(ConnectionStatus.TLS_ERROR)
+        except (ServerUnreachable, ServerFailure):
+            return _check(ConnectionStatus.UNREACHABLE)
+        except (ProtocolMismatch, Refused):
+            return _check(ConnectionStatus.NOT_A_SERVER)
+        finally:
+            transport.close()
+        return _check(ConnectionStatus.OK, name)
+
+
+def _server_name(capability: dict[str, Any]) -> str:
+    software = capability.get("software") or {}
+    name = str(software.get("name") or capability.get("name") or "FHIR")
+    version = software.get("version")
+    return f"{name} {version}" if version else name
+
+
+def _check(status: ConnectionStatus, name: str | None = None) -> ConnectionCheck:
+    return ConnectionCheck(status, name, CONNECTION_MESSAGES[status].format(name=name or ""))

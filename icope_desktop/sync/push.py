@@ -1,0 +1,358 @@
+"""Push the outbox: map waiting records, send them in transaction Bundles, mark each one.
+
+DESIGN.md "Sync" and issue 7: exactly once, and a bad record never blocks the others.
+
+* Records go in outbox order (a patient before its visits) in Bundles of at most
+  `MAX_ENTRIES` entries and `MAX_BYTES` bytes; each record's resources travel together.
+* A Bundle the server refuses (`422` and the like: all or nothing, nothing stored) is split:
+  the records the OperationOutcome names are marked rejected with the server's message
+  (French and English) and the rest go again in a new Bundle, hence with a new key; when
+  no entry is named, the Bundle is halved until the bad record is alone.
+* A record that cannot be mapped (no amount in the tariff table, a letter with no GP
+  address...) is marked rejected locally with what to fix; it is never sent half-made.
+* Transport failures are retried by the transport with the same key; if they persist the
+  push stops and every unsent record stays waiting for the next sync.
+* Alert decisions are `PUT Task/<id>` requests (§5.3), one per alert, after the Bundles
+  (the decision's ChargeItem travels in a Bundle like any billing line).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from icope_desktop.i18n import Text, _
+from icope_desktop.store.billing import TariffTable
+from icope_desktop.store.errors import StoreError
+from icope_desktop.store.records import (
+    AlertTaskId,
+    BillingLine,
+    EntityKind,
+    GpId,
+    OutboxItem,
+    PatientId,
+    SyncStatus,
+    VisitId,
+)
+from icope_desktop.store.repositories import Repositories
+from icope_desktop.sync.bundles import (
+    MAX_BYTES,
+    MAX_ENTRIES,
+    Entry,
+    canonical_bytes,
+    checked,
+    idempotency_key,
+    transaction,
+)
+from icope_desktop.sync.errors import Cancelled, CannotMap, ProtocolMismatch, encode_reason
+from icope_desktop.sync.fhir_billing import charge_item_entry
+from icope_desktop.sync.fhir_letters import letter_entries
+from icope_desktop.sync.fhir_people import gp_resource, patient_resource, practitioner_resource
+from icope_desktop.sync.fhir_tasks import decision_body, parse_task
+from icope_desktop.sync.fhir_visit import VisitMapper
+from icope_desktop.sync.transport import HttpTransport, Refused
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[int, int, str], None]
+PENDING_PAGE = 500
+
+RECORD_GONE = Text(
+    fr="Ce dossier n'existe plus localement ; rien n'a été envoyé.",
+    en="This record no longer exists locally; nothing was sent.",
+)
+TASK_GONE = Text(
+    fr="Cette alerte n'est plus attribuée à vous sur le serveur (réattribuée ou retirée).",
+    en="This alert is no longer assigned to you on the server (reassigned or withdrawn).",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    entity: EntityKind
+    entity_id: UUID
+    reason: Text
+
+
+@dataclass
+class PushReport:
+    sent: int = 0
+    rejected: int = 0
+    bundles: int = 0
+    resources: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    item: OutboxItem
+    entries: tuple[Entry, ...]
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A Bundle ready to send, and how many records were settled locally before it."""
+
+    units: tuple[_Unit, ...]
+    body: bytes
+    skipped: int
+
+
+class Pusher:
+    def __init__(
+        self,
+        repos: Repositories,
+        transport: HttpTransport,
+        *,
+        tariffs: TariffTable,
+        test_ins: bool = False,
+    ) -> None:
+        self.repos = repos
+        self.transport = transport
+        self.tariffs = tariffs
+        self.test_ins = test_ins
+        self._lines: dict[UUID, BillingLine] | None = None
+
+    def push(self, progress: ProgressFn, cancel: threading.Event) -> PushReport:
+        """Map and send everything waiting; the next Bundle is mapped (and checked) in a
+        helper thread while the current one is on the wire, so the mapping's cost hides
+        behind the server's (benchmarks/sync_push.py)."""
+        report = PushReport()
+        total = self.repos.outbox.counts()[SyncStatus.WAITING]
+        label = _("Envoi des dossiers")
+        progress(0, total, label)
+        ready: queue.Queue[_Prepared | BaseException | None] = queue.Queue(maxsize=2)
+        stop = threading.Event()
+        decisions: list[OutboxItem] = []
+        producer = threading.Thread(
+            target=self._produce, args=(ready, stop, decisions, report), daemon=True
+        )
+        producer.start()
+        done = 0
+        try:
+            while True:
+                prepared = ready.get()
+                if prepared is None:
+                    break
+                if isinstance(prepared, BaseException):
+                    raise prepared
+                if cancel.is_set():
+                    raise Cancelled()
+                done += prepared.skipped
+                if prepared.units:
+                    self._send(prepared.units, report, prepared.body)
+                    done += len(prepared.units)
+                progress(min(done, total), total, label)
+        finally:
+            stop.set()
+            while producer.is_alive():
+                try:
+                    ready.get(timeout=0.05)
+                except queue.Empty:
+                    continue
+            producer.join()
+        for item in decisions:
+            if cancel.is_set():
+                raise Cancelled()
+            self._send_decision(item, report)
+            done += 1
+            progress(min(done, total), total, label)
+        return report
+
+    def _produce(
+        self,
+        ready: queue.Queue[_Prepared | BaseException | None],
+        stop: threading.Event,
+        decisions: list[OutboxItem],
+        report: PushReport,
+    ) -> None:
+        try:
+            seen: set[int] = set()
+            while not stop.is_set():
+                items = [i for i in self.repos.outbox.pending(PENDING_PAGE) if i.id not in seen]
+                if not items:
+                    break
+                seen.update(item.id for item in items)
+                units: list[_Unit] = []
+                skipped = 0
+                for item in items:
+                    if item.entity is EntityKind.ALERT_TASK:
+                        decisions.append(item)
+                        continue
+                    unit = self._unit(item, report)
+                    if unit is None:
+                        skipped += 1
+                    else:
+                        units.append(unit)
+                    if stop.is_set():
+                        return
+                for bundle in _bundles(units) or [[]]:
+                    body = _body(bundle) if bundle else b""
+                    ready.put(_Prepared(tuple(bundle), body, skipped))
+                    skipped = 0
+                    if stop.is_set():
+                        return
+            ready.put(None)
+        except BaseException as error:  # handed to the sending thread, which raises it
+            ready.put(error)
+
+    # --- mapping -----------------------------------------------------------------------
+
+    def _unit(self, item: OutboxItem, report: PushReport) -> _Unit | None:
+        try:
+            entries = tuple(self._entries(item))
+        except CannotMap as problem:
+            self._reject(item, problem.message, report)
+            return None
+        except StoreError:
+            self._reject(item, RECORD_GONE, report)
+            return None
+        size = sum(len(canonical_bytes(e.resource)) + 300 for e in entries)
+        return _Unit(item, entries, size)
+
+    def _entries(self, item: OutboxItem) -> list[Entry]:
+        repos = self.repos
+        kind = item.entity
+        if kind is EntityKind.PATIENT:
+            patient = repos.patients.get_patient(PatientId(item.entity_id))
+            return [_put(patient_resource(patient, test_ins=self.test_ins), patient.id)]
+        if kind is EntityKind.GENERAL_PRACTITIONER:
+            gp = repos.gps.get_gp(GpId(item.entity_id))
+            return [_put(gp_resource(gp), gp.id)]
+        if kind is EntityKind.PRACTITIONER:
+            profile = repos.practitioner.get_profile()
+            if profile is None or profile.id != item.entity_id:
+                raise CannotMap(RECORD_GONE)
+            return [_put(practitioner_resource(profile), profile.id)]
+        if kind is EntityKind.VISIT:
+            visit = repos.visits.get_visit(VisitId(item.entity_id))
+            return VisitMapper(visit, visit.finalized_by).entries()
+        if kind is EntityKind.LETTER:
+            letter = repos.letters.get_letter_by_id(item.entity_id)  # type: ignore[arg-type]
+            visit = repos.visits.get_visit(letter.visit_id)
+            patient = repos.patients.get_patient(visit.patient_id)
+            gp = repos.gps.get_gp(patient.data.gp_id) if patient.data.gp_id else None
+            return letter_entries(letter, visit, patient, gp, visit.finalized_by)
+        if kind is EntityKind.BILLING_LINE:
+            line = self._billing_line(item.entity_id)
+            return [charge_item_entry(line, self.tariffs)]
+        raise CannotMap(RECORD_GONE)
+
+    def _billing_line(self, line_id: UUID) -> BillingLine:
+        if self._lines is None or line_id not in self._lines:
+            self._lines = {line.id: line for line in self.repos.billing.list_lines()}
+        line = self._lines.get(line_id)
+        if line is None:
+            raise CannotMap(RECORD_GONE)
+        return line
+
+    # --- sending -----------------------------------------------------------------------
+
+    def _send(
+        self, units: Sequence[_Unit], report: PushReport, body: bytes | None = None
+    ) -> None:
+        entries = [entry for unit in units for entry in unit.entries]
+        body = body or _body(units)
+        try:
+            self.transport.post_transaction(body, idempotency_key(body))
+        except Refused as refused:
+            if refused.code == "idempotency-key-reused":
+                raise ProtocolMismatch() from None
+            self._split(units, refused, report)
+            return
+        report.bundles += 1
+        report.resources += len(entries)
+        report.sent += self.repos.outbox.mark_sent([unit.item for unit in units])
+
+    def _split(self, units: Sequence[_Unit], refused: Refused, report: PushReport) -> None:
+        if len(units) == 1:
+            self._reject(units[0].item, refused.message(), report)
+            return
+        named = refused.entries
+        if named and refused.status != 413:
+            bad: list[_Unit] = []
+            good: list[_Unit] = []
+            start = 0
+            for unit in units:
+                indexes = set(range(start, start + len(unit.entries)))
+                (bad if indexes & named else good).append(unit)
+                start += len(unit.entries)
+            if bad:
+                for unit in bad:
+                    self._reject(unit.item, _issues_for(refused, unit, units), report)
+                if good:
+                    self._send(good, report)
+                return
+        middle = len(units) // 2
+        self._send(units[:middle], report)
+        self._send(units[middle:], report)
+
+    def _send_decision(self, item: OutboxItem, report: PushReport) -> None:
+        try:
+            alert = self.repos.alerts.get_task(AlertTaskId(item.entity_id))
+            body = decision_body(alert, step2_planned=alert.decided_at)
+        except CannotMap as problem:
+            self._reject(item, problem.message, report)
+            return
+        except StoreError:
+            self._reject(item, RECORD_GONE, report)
+            return
+        if body is not None:
+            try:
+                stored = self.transport.put_task(alert.server_id, body)
+            except Refused as refused:
+                reason = TASK_GONE if refused.status == 404 else refused.message()
+                self._reject(item, reason, report)
+                return
+            pulled = parse_task(stored)
+            self.repos.alerts.upsert_pulled([pulled.alert])
+        report.sent += self.repos.outbox.mark_sent(item)
+
+    def _reject(self, item: OutboxItem, reason: Text, report: PushReport) -> None:
+        if self.repos.outbox.mark_rejected(item, encode_reason(reason)):
+            report.rejected += 1
+            report.rejections.append(Rejection(item.entity, item.entity_id, reason))
+        log.info("sync: %s record rejected", item.entity.value)
+
+
+def _put(resource: dict[str, Any], business_id: UUID) -> Entry:
+    return Entry(checked(resource), business_id, "PUT")
+
+
+def _body(units: Sequence[_Unit]) -> bytes:
+    return canonical_bytes(transaction([entry for unit in units for entry in unit.entries]))
+
+
+def _issues_for(refused: Refused, unit: _Unit, units: Sequence[_Unit]) -> Text:
+    start = 0
+    for other in units:
+        if other is unit:
+            break
+        start += len(other.entries)
+    indexes = set(range(start, start + len(unit.entries)))
+    texts = [issue.message for issue in refused.issues if set(issue.entries) & indexes]
+    if not texts:
+        return refused.message()
+    return Text(fr=" ".join(t.fr for t in texts), en=" ".join(t.en for t in texts))
+
+
+def _bundles(units: Sequence[_Unit]) -> list[list[_Unit]]:
+    bundles: list[list[_Unit]] = []
+    current: list[_Unit] = []
+    count = size = 0
+    for unit in units:
+        if current and (count + len(unit.entries) > MAX_ENTRIES or size + unit.size > MAX_BYTES):
+            bundles.append(current)
+            current, count, size = [], 0, 0
+        current.append(unit)
+        count += len(unit.entries)
+        size += unit.size
+    if current:
+        bundles.append(current)
+    return bundles
