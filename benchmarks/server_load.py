@@ -146,7 +146,7 @@ def measure(label: str, url: str, workers: int, practitioners: int, bundles: int
     load_work = prepare(db, practitioners, bundles)
     process, base = start_server(url, workers)
     try:
-        asyncio.run(load(base, prepare(db, 2, 3)))  # warm-up: imports, model classes, pools
+        asyncio.run(load(base, prepare(db, 4, 3)))  # warm-up: every worker, its pool
         seconds, latencies, errors = asyncio.run(load(base, baseline_work))
         baseline = Run(f"{label}, 1 practitioner, serial", bundles,
                        baseline_work[0][2], seconds, latencies, len(errors))
@@ -160,7 +160,7 @@ def measure(label: str, url: str, workers: int, practitioners: int, bundles: int
     with db.read() as session:
         encounters = session.scalar(select(func.count()).select_from(StoredResource).where(
             StoredResource.resource_type == "Encounter"))
-    expected = bundles * (practitioners + 1) + 2 * 3  # load, baseline, warm-up
+    expected = bundles * (practitioners + 1) + 4 * 3  # load, baseline, warm-up
     print(f"  stored encounters: {encounters} (expected {expected}) "
           f"{'ok' if encounters == expected else 'MISMATCH'}")
     if encounters != expected:

@@ -44,7 +44,7 @@ from icope_server.resources import etag, fhir_instant, get_owned, search_identif
 from icope_server.settings import Settings, settings_from_env
 from icope_server.tasks import apply_decision, parse_cursor, parse_decision, parse_if_match, pull
 from icope_server.transaction import execute, plan_bundle
-from icope_server.validation import Where
+from icope_server.validation import Where, model_class
 
 log = logging.getLogger("icope_server.access")
 errors_log = logging.getLogger("icope_server.errors")
@@ -238,6 +238,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for resource_type in READABLE_TYPES:  # import the FHIR models now, not on a request
+            model_class(resource_type)
         dispatcher = None
         if settings.smtp_url:
             dispatcher = Dispatcher(database, settings, SmtpRelay.from_url(settings.smtp_url))
