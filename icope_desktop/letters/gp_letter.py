@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
@@ -79,10 +80,11 @@ def _header(ctx: LetterContext, st: Styles, lang: Lang) -> Flowable:
         paragraph(sender.profession.get(lang), st.body),
         paragraph(f"RPPS {sender.rpps}", st.small),
         *(paragraph(line, st.small) for line in sender.address),
-        paragraph(f"{tr('Tél.', lang)} {unbreakable(sender.phone or '')}", st.small),
     ]
+    contact = f"{tr('Tél.', lang)} {unbreakable(sender.phone or '')}"
     if sender.email:
-        left.append(paragraph(f"{tr('E-mail', lang)}{colon(lang)}{sender.email}", st.small))
+        contact += f" · {sender.email}"
+    left.append(paragraph(contact, st.small))
     right: list[Flowable] = [
         rich(
             f"<b>{esc(tr('Docteur', lang))} {esc(person_name(gp.first_name, gp.last_name))}</b>",
@@ -92,8 +94,6 @@ def _header(ctx: LetterContext, st: Styles, lang: Lang) -> Flowable:
         paragraph(f"RPPS {gp.rpps}", st.small),
         paragraph(f"{tr('MSSanté', lang)}{colon(lang)}{gp.secure_mail}", st.small),
         *(paragraph(line, st.small) for line in gp.address),
-        Spacer(1, 3 * mm),
-        paragraph(tr("Le {date}", lang).format(date=long_date(ctx.issued_on, lang)), st.body),
     ]
     table = Table([[left, right]], colWidths=[CONTENT_WIDTH * 0.52, CONTENT_WIDTH * 0.48])
     table.setStyle(
@@ -105,6 +105,21 @@ def _header(ctx: LetterContext, st: Styles, lang: Lang) -> Flowable:
             ]
         )
     )
+    return table
+
+
+def _title_line(ctx: LetterContext, st: Styles, lang: Lang) -> Flowable:
+    """The subject on the left, the letter's date on the right, on one line."""
+    title = paragraph(tr("Programme ICOPE : évaluation du {date}", lang).format(
+        date=long_date(ctx.visit_date, lang)), st.title)  # fmt: skip
+    dated = paragraph(tr("Le {date}", lang).format(date=long_date(ctx.issued_on, lang)), st.right)
+    table = Table([[title, dated]], colWidths=[CONTENT_WIDTH - 45 * mm, 45 * mm])
+    table.setStyle(table_style([
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))  # fmt: skip
     return table
 
 
@@ -316,7 +331,7 @@ def _step2(ctx: LetterContext, st: Styles, lang: Lang) -> list[Flowable]:
                 ("LEFTPADDING", (0, index), (-1, index), 8),
             ]
         commands.append(("LINEBELOW", (0, len(rows) - 1), (-1, len(rows) - 1), 0.4, RULE))
-    widths = [34 * mm, 27 * mm, 25 * mm, CONTENT_WIDTH - 114 * mm, 28 * mm]
+    widths = [34 * mm, 29 * mm, 24 * mm, CONTENT_WIDTH - 115 * mm, 28 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(table_style(commands))
     return [heading, table]
@@ -342,10 +357,11 @@ def _care_plan(ctx: LetterContext, st: Styles, lang: Lang) -> list[Flowable]:
 
 def _follow_up(ctx: LetterContext, st: Styles, lang: Lang) -> list[Flowable]:
     assert ctx.next_follow_up is not None  # check_letter_context guarantees it
-    text = tr("Prochain suivi ICOPE prévu le <b>{date}</b>.", lang).format(
+    text = tr("<b>Prochain suivi ICOPE</b> prévu le <b>{date}</b>.", lang).format(
         date=long_date(ctx.next_follow_up, lang)
     )
-    return [paragraph(tr("Suivi", lang), st.heading), rich(text, st.body)]
+    follow_up = ParagraphStyle("gp-follow-up", parent=st.body, spaceBefore=6)
+    return [rich(text, follow_up)]
 
 
 def _trend(ctx: LetterContext, st: Styles, lang: Lang) -> list[Flowable]:
@@ -377,7 +393,7 @@ def _signature(ctx: LetterContext, st: Styles, lang: Lang) -> Flowable:
     signature_space = Table(
         [[paragraph(tr("Signature", lang), st.tiny)]],
         colWidths=[60 * mm],
-        rowHeights=[17 * mm],
+        rowHeights=[15 * mm],
     )
     signature_space.setStyle(table_style([
         ("BOX", (0, 0), (-1, -1), 0.4, INK_MUTED),
@@ -388,7 +404,7 @@ def _signature(ctx: LetterContext, st: Styles, lang: Lang) -> Flowable:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
     ]))  # fmt: skip
     return table
 
@@ -402,9 +418,8 @@ def gp_letter_story(ctx: LetterContext, lang: Lang) -> list[Flowable]:
     st = gp_styles()
     return [
         _header(ctx, st, lang),
-        Spacer(1, 4 * mm),
-        paragraph(tr("Programme ICOPE : évaluation du {date}", lang).format(
-            date=long_date(ctx.visit_date, lang)), st.title),
+        Spacer(1, 3 * mm),
+        _title_line(ctx, st, lang),
         _patient_box(ctx, st, lang),
         Spacer(1, 2.5 * mm),
         paragraph(tr("Docteur,", lang), st.body),

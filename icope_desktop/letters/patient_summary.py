@@ -88,13 +88,14 @@ def _findings(ctx: LetterContext, st: Styles, lang: Lang) -> list[Flowable]:
             paragraph(CAPACITY[domain].get(lang), st.cell),
             rich(f"<font color='{color}'>{MARKS[status]}</font> {esc(outcome)}", cell_style),
         ])  # fmt: skip
-    table = Table(rows, colWidths=[94 * mm, CONTENT_WIDTH - 94 * mm])
+    table = Table(rows, colWidths=[89 * mm, CONTENT_WIDTH - 89 * mm])
     table.setStyle(table_style([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
     ]))  # fmt: skip
     return [paragraph(tr("Ce que nous avons regardé ensemble", lang), st.heading), table]
 

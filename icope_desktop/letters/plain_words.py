@@ -19,7 +19,7 @@ from icope_desktop.screening import Domain, DomainStatus
 CAPACITY: Mapping[Domain, Text] = MappingProxyType({
     Domain.COGNITION: Text(fr="Votre mémoire", en="Your memory"),
     Domain.LOCOMOTION: Text(fr="Votre mobilité (se lever, marcher)",
-                            en="Your mobility (standing up, walking)"),
+                            en="Your mobility (getting up, walking)"),
     Domain.VITALITY: Text(fr="Votre alimentation et votre poids", en="Your eating and weight"),
     Domain.VISION: Text(fr="Votre vue", en="Your eyesight"),
     Domain.HEARING: Text(fr="Votre audition", en="Your hearing"),

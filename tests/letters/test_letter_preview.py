@@ -119,7 +119,7 @@ def test_letter_is_rendered_off_the_ui_thread_then_previewed(qtbot):
     preview = blocker.args[0]
     qtbot.addWidget(preview)
     assert threads and threads[0] is not ui_thread
-    assert preview.page_count == 2 and preview.page_count_label.text() == "2 pages"
+    assert preview.page_count == 1 and preview.page_count_label.text() == "1 page"
     assert preview.thread() == QApplication.instance().thread()
     runner.wait_for_done()
 

@@ -35,8 +35,22 @@ def test_plain_language_without_jargon(letter, lang):
                          "souffle."):
             assert expected in text, expected  # fmt: skip
     else:
-        assert "Your mobility (standing up, walking) ■ Needs attention" in text
+        assert "Your mobility (getting up, walking) ■ Needs attention" in text
         assert "Your hearing ● Nothing worrying today" in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_each_capacity_reads_on_one_line(letter, lang):
+    """Large print must not break « Rien d'inquiétant / aujourd'hui » over two lines."""
+    from icope_desktop.letters.patient_summary import MARKS
+    from icope_desktop.letters.plain_words import CAPACITY, OUTCOME
+
+    pdf = letter("not_assessable", "patient", lang)
+    lines = [" ".join(line.split()) for line in pdf.pages[0].extract_text().splitlines()]
+    for domain, capacity in CAPACITY.items():
+        status = sample("not_assessable").domain_statuses[domain]
+        row = f"{capacity.get(lang)} {MARKS[status]} {OUTCOME[status].get(lang)}"
+        assert any(row in line for line in lines), row
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
