@@ -16,6 +16,7 @@ from typing import Literal
 from icope_desktop.i18n import Lang, Text
 from icope_desktop.letters.context import Addressee, LetterContext, Sender
 from icope_desktop.letters.formats import ins_is_well_formed
+from icope_desktop.screening.registry import INSTRUMENTS
 
 RPPS_PATTERN = re.compile(r"\d{11}")
 MAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -180,6 +181,14 @@ def _visit_problems(ctx: LetterContext) -> list[Problem]:
         problems.append(Problem("visit.step1", Text(
             fr="Le résultat placé en étape 1 n'est pas un repérage ICOPE étape 1.",
             en="The result given as Step 1 is not an ICOPE Step 1 screening.",
+        )))  # fmt: skip
+    unknown = [a.instrument_id for a in ctx.step2 if a.instrument_id not in INSTRUMENTS]
+    if unknown:
+        problems.append(Problem("visit.step2", Text(
+            fr="Un test de l'étape 2 vient d'une version plus récente de l'application : "
+            "mettez l'application à jour pour éditer ce courrier.",
+            en="A Step 2 test comes from a newer version of the application: update the "
+            "application to issue this letter.",
         )))  # fmt: skip
     if any(a.result.instrument_id == "step1" for a in ctx.step2):
         problems.append(Problem("visit.step2", Text(

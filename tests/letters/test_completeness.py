@@ -138,3 +138,14 @@ def test_all_problems_are_reported_at_once_without_patient_data():
     raw = str(info.value) + " ".join(info.value.messages("fr") + info.value.messages("en"))
     for secret in ("MARTIN", "Martin", "DUPONT", "Jeanne", "1942", "2420544109123"):
         assert secret not in raw
+
+
+def test_a_result_from_an_unknown_instrument_is_refused():
+    from icope_desktop.letters import Assessment
+    from icope_desktop.screening import Result
+
+    ctx = sample("urgent_phq9")
+    data = ctx.step2[0].result.to_json()
+    data["instrument_id"] = "moca"
+    odd = replace(ctx, step2=(Assessment(Result.from_json(data), {}),))
+    assert [p.field for p in letter_problems(odd)] == ["visit.step2"]
