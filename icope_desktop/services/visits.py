@@ -31,11 +31,13 @@ from typing import Any
 
 from icope_desktop.i18n import Text
 from icope_desktop.screening import (
+    ALL_RECOMMENDATIONS,
     CONFIRMED_KEY,
     Domain,
     DomainStatus,
     FieldError,
     NotAssessable,
+    Recommendation,
     Result,
     ScoringContext,
     ValidationError,
@@ -50,6 +52,7 @@ from icope_desktop.screening import (
 )
 from icope_desktop.store import Store
 from icope_desktop.store.errors import InvalidData, RecordNotFound, VisitFinalized
+from icope_desktop.store.patients import display_name
 from icope_desktop.store.records import (
     AssessmentId,
     CarePlanEntry,
@@ -71,6 +74,7 @@ Answers = dict[str, Any]
 STEP1 = "step1"
 STEP2_ORDER = ("mmse", "mna_sf", "mna", "sppb", "snellen", "phq9", "hearing")
 """The Step 2 tests in the order the visit offers them (clinical spec §3)."""
+ITEM9_SAFETY_CODE = "PSY_ITEM9_SAFETY"
 PLANNED_FOLLOW_UP_KEY = "planned_follow_up"
 """Extra key of the stored evaluation JSON: the follow-up date the practitioner chose
 when it differs from the engine's `next_step1_due` (VisitEvaluation.from_json ignores
@@ -107,6 +111,163 @@ ITEM9_ACTION_REQUIRED = Text(
     en="PHQ-9 item 9 positive: record the action taken (safety assessment, GP call, "
     "15/112, 3114) before finalizing.",
 )
+
+
+URGENT_ACTIONS: dict[str, Text] = {
+    "safety_assessed": Text(
+        fr="Sécurité évaluée immédiatement (projet, moyens, intention)",
+        en="Safety assessed at once (plan, means, intent)",
+    ),
+    "gp_contacted": Text(
+        fr="Médecin traitant contacté le jour même", en="GP contacted the same day"
+    ),
+    "emergency_called": Text(
+        fr="15 (SAMU) ou 112 appelé : danger imminent",
+        en="15 (SAMU) or 112 called: imminent danger",
+    ),
+    "line_3114_given": Text(
+        fr="3114 donné au patient et à ses proches", en="3114 given to the patient and family"
+    ),
+}
+"""The documented actions of an item-9 alert (clinical spec §3.6, steps 1-4)."""
+
+
+@dataclass(frozen=True)
+class UrgentActionRecord:
+    """What the practitioner did about a PHQ-9 item-9 alert (spec §3.6: "cannot be
+    dismissed without a documented action"). Kept with the draft at once, and written
+    into the care plan's safety line at finalization."""
+
+    actions: tuple[str, ...]
+    note: str
+    at: datetime
+
+    def __post_init__(self) -> None:
+        unknown = [a for a in self.actions if a not in URGENT_ACTIONS]
+        if unknown or not (self.actions or self.note.strip()):
+            raise ValueError("an urgent-action record needs known actions or a note")
+
+    def describe(self) -> Text:
+        fr = [URGENT_ACTIONS[a].fr for a in self.actions]
+        en = [URGENT_ACTIONS[a].en for a in self.actions]
+        if self.note.strip():
+            fr.append(self.note.strip())
+            en.append(self.note.strip())
+        stamp = self.at.strftime("%d/%m/%Y %H:%M")
+        return Text(fr=f"{' ; '.join(fr)} ({stamp})", en=f"{'; '.join(en)} ({stamp})")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"actions": list(self.actions), "note": self.note, "at": self.at.isoformat()}
+
+    @classmethod
+    def from_json(cls, data: Any) -> UrgentActionRecord | None:
+        if not isinstance(data, Mapping):
+            return None
+        try:
+            return cls(
+                tuple(data.get("actions", ())),
+                str(data.get("note", "")),
+                datetime.fromisoformat(data["at"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One care-plan line while the visit is a draft (clinical spec §5).
+
+    An offered recommendation keeps its catalogue label until the practitioner edits it
+    (`text` then holds the typed wording); a line the practitioner adds has a
+    `CUSTOM_n` code. Unticked lines stay in the draft but are not written at finalize.
+    """
+
+    code: str
+    domain: str
+    text: str = ""
+    accepted: bool = True
+
+    @property
+    def is_custom(self) -> bool:
+        return self.code.startswith(CUSTOM_PREFIX)
+
+    @property
+    def is_edited(self) -> bool:
+        return bool(self.text.strip()) and not self.is_custom
+
+    def label(self) -> Text:
+        """The catalogue's FR/EN label, or the typed text in both languages."""
+        if self.text.strip():
+            return Text(fr=self.text.strip(), en=self.text.strip())
+        recommendation = RECOMMENDATIONS_BY_CODE.get(self.code)
+        if recommendation is None:
+            return Text(fr=self.code, en=self.code)
+        return recommendation.label
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "domain": self.domain, "text": self.text,
+                "accepted": self.accepted}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Any) -> PlanLine | None:
+        if not isinstance(data, Mapping) or not isinstance(data.get("code"), str):
+            return None
+        return cls(
+            data["code"], str(data.get("domain", GENERAL_DOMAIN)), str(data.get("text", "")),
+            bool(data.get("accepted", True)),
+        )  # fmt: skip
+
+
+CUSTOM_PREFIX = "CUSTOM_"
+GENERAL_DOMAIN = "general"
+RECOMMENDATIONS_BY_CODE = {r.code: r for r in ALL_RECOMMENDATIONS}
+
+
+def merge_care_plan(
+    lines: Sequence[PlanLine], recommendations: Iterable[Recommendation]
+) -> list[PlanLine]:
+    """The draft care plan after the evaluation changed: every recommendation offered
+    now (kept as the practitioner left it), then the practitioner's own lines; an
+    offered line that is no longer recommended goes unless it was edited."""
+    by_code = {line.code: line for line in lines}
+    offered = [by_code.get(r.code) or PlanLine(r.code, r.domain.value) for r in recommendations]
+    offered_codes = {line.code for line in offered}
+    kept = [
+        line for line in lines
+        if line.code not in offered_codes and (line.is_custom or line.is_edited)
+    ]  # fmt: skip
+    return offered + kept
+
+
+def plan_line_from_entry(entry: CarePlanEntry) -> PlanLine:
+    """A stored care-plan line, back as the summary shows it."""
+    offered = RECOMMENDATIONS_BY_CODE.get(entry.code)
+    text = "" if offered is not None and offered.label == entry.label else entry.label.fr
+    return PlanLine(entry.code, entry.domain, text, True)
+
+
+def next_custom_code(lines: Sequence[PlanLine]) -> str:
+    used = {line.code for line in lines}
+    n = 1
+    while f"{CUSTOM_PREFIX}{n}" in used:
+        n += 1
+    return f"{CUSTOM_PREFIX}{n}"
+
+
+def care_plan_entries(
+    lines: Sequence[PlanLine], urgent: UrgentActionRecord | None, lang: str = "fr"
+) -> list[CarePlanEntry]:
+    """What `finalize_visit` stores: the ticked lines, in order; the item-9 safety line
+    carries the documented action (spec §3.6)."""
+    entries = []
+    for line in lines:
+        if not line.accepted or (line.is_custom and not line.text.strip()):
+            continue
+        note = None
+        if line.code == ITEM9_SAFETY_CODE and urgent is not None:
+            note = urgent.describe().get("en" if lang == "en" else "fr")
+        entries.append(CarePlanEntry(line.domain, line.code, line.label(), note))
+    return entries
 
 
 def age_on(birth_date: date, day: date) -> int:
@@ -158,6 +319,11 @@ class OpenedVisit:
     def position(self) -> dict[str, Any]:
         return dict(self.view.position) if isinstance(self.view.position, Mapping) else {}
 
+    @property
+    def patient_name(self) -> str:
+        identity = self.patient.identity
+        return display_name(identity.birth_name, identity.used_name, identity.first_names)
+
 
 @dataclass(frozen=True)
 class Picture:
@@ -188,6 +354,7 @@ class HistoryPoint:
     """One finalized visit in the patient's history (newest version of each visit)."""
 
     visit_id: VisitId
+    root_id: VisitId
     performed_on: date
     kind: VisitKind
     version: int
@@ -203,6 +370,7 @@ class VisitService:
     def __init__(self, store: Store, clock: Callable[[], datetime] = system_clock) -> None:
         self.store = store
         self.clock = clock
+        self._assessments: dict[tuple[VisitId, str], AssessmentId] = {}
 
     # --- drafts ----------------------------------------------------------------------
 
@@ -227,6 +395,8 @@ class VisitService:
         patient = self.store.patients.get_patient(view.patient_id)
         answers = {a.instrument_id: answers_from_json(a.answers) for a in view.assessments}
         ids = {a.instrument_id: a.id for a in view.assessments}
+        for instrument_id, assessment_id in ids.items():
+            self._assessments[(view.id, instrument_id)] = assessment_id
         context = self.context_for(patient, view.performed_on)
         return OpenedVisit(view, patient, answers, ids, context)
 
@@ -237,8 +407,13 @@ class VisitService:
 
     def assessment(self, visit_id: VisitId, instrument_id: str) -> AssessmentId:
         """The draft assessment of this instrument, created on first use."""
+        known = self._assessments.get((visit_id, instrument_id))
+        if known is not None:
+            return known
         get_instrument(instrument_id)
-        return self.store.visits.open_assessment(visit_id, instrument_id)
+        assessment_id = self.store.visits.open_assessment(visit_id, instrument_id)
+        self._assessments[(visit_id, instrument_id)] = assessment_id
+        return assessment_id
 
     def save_answer(
         self, visit_id: VisitId, instrument_id: str, item_id: str, value: Any
@@ -377,8 +552,8 @@ class VisitService:
         domains = dict(evaluation.domains) if evaluation else {}
         scores = {k: r.total for k, r in results.items() if k != STEP1}
         return HistoryPoint(
-            view.id, view.performed_on, view.kind, view.version, domains, scores, results,
-            evaluation,
+            view.id, view.root_id, view.performed_on, view.kind, view.version, domains, scores,
+            results, evaluation,
         )  # fmt: skip
 
 

@@ -1,0 +1,246 @@
+"""The GP letter and the patient summary of a finalized visit, from the store.
+
+The letters layer reads nothing but a frozen `LetterContext` (letters/context.py says how
+to fill it); this service builds that context from the store and the screening results
+stored at finalization (never recomputed, so a regenerated letter says what was
+decided), renders the PDFs and keeps them with `store.letters.save_letter`, which also
+queues them for sending to the GP on the next sync (DESIGN.md "Letters").
+
+Missing information (no GP on file, no RPPS in the profile, no phone…) is never papered
+over: `generate` returns the letters' own `LetterIncomplete` sentences, each saying where
+to fix it, and renders what can be rendered (the patient summary does not need the GP).
+Rendering takes a fraction of a second: the UI calls `generate` in a `Task`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from icope_desktop.i18n import Lang, Text, both
+from icope_desktop.letters import (
+    Addressee,
+    Assessment,
+    CarePlanLine,
+    LetterContext,
+    LetterIncomplete,
+    PastVisit,
+    PatientInfo,
+    Problem,
+    Sender,
+    Sex,
+    check_letter_context,
+    render_gp_letter,
+    render_patient_summary,
+)
+from icope_desktop.screening import Domain, Result, VisitEvaluation, answers_from_json
+from icope_desktop.services.session import PROFESSION_LABELS
+from icope_desktop.services.visits import (
+    RECOMMENDATIONS_BY_CODE,
+    STEP1,
+    VisitService,
+    planned_follow_up,
+)
+from icope_desktop.store import Store
+from icope_desktop.store.records import (
+    CarePlanEntry,
+    InsStatus,
+    LetterId,
+    PatientId,
+    RecordStatus,
+    VisitId,
+    system_clock,
+)
+
+Kind = Literal["gp_letter", "patient_summary"]
+KINDS: tuple[Kind, ...] = ("gp_letter", "patient_summary")
+RENDERERS: Mapping[Kind, Callable[[LetterContext, Lang], bytes]] = {
+    "gp_letter": render_gp_letter,
+    "patient_summary": render_patient_summary,
+}
+TITLES: Mapping[Kind, Text] = {
+    "gp_letter": both("Courrier au médecin traitant"),
+    "patient_summary": both("Synthèse remise au patient"),
+}
+
+
+class LetterServiceError(Exception):
+    def __init__(self, message: Text) -> None:
+        self.message = message
+        super().__init__(message.en)
+
+
+NOT_FINAL = Text(
+    fr="Les courriers se font sur une visite finalisée : finalisez la visite d'abord.",
+    en="Letters are made from a finalized visit: finalize the visit first.",
+)
+NO_PROFILE = Text(
+    fr="Votre profil de professionnel n'est pas renseigné : complétez-le dans les réglages "
+    "(nom, profession, RPPS, téléphone).",
+    en="Your practitioner profile is empty: fill it in the settings (name, profession, "
+    "RPPS, phone).",
+)
+
+
+@dataclass(frozen=True)
+class LetterBatch:
+    """What `generate` produced: PDFs saved, and per document what keeps it from being
+    produced (the letters' own messages, with where to fix each gap)."""
+
+    visit_id: VisitId
+    language: Lang
+    pdfs: dict[Kind, bytes] = field(default_factory=dict)
+    letter_ids: dict[Kind, LetterId] = field(default_factory=dict)
+    problems: dict[Kind, LetterIncomplete] = field(default_factory=dict)
+
+    def fix_targets(self) -> set[str]:
+        """Where the practitioner goes to fix the gaps: "profile", "patient", "visit"."""
+        targets = set()
+        for error in self.problems.values():
+            for name in error.fields:
+                if name.startswith("sender"):
+                    targets.add("profile")
+                elif name.startswith(("addressee", "patient")):
+                    targets.add("patient")
+                else:
+                    targets.add("visit")
+        return targets
+
+
+def _lines(*parts: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in parts if p and p.strip())
+
+
+def _plan_line(entry: CarePlanEntry) -> CarePlanLine:
+    """An offered recommendation kept as offered keeps its FR/EN label; an edited or
+    added line is the typed text (letters/context.py)."""
+    offered = RECOMMENDATIONS_BY_CODE.get(entry.code)
+    if offered is not None and offered.label == entry.label:
+        line = CarePlanLine.from_recommendation(offered)
+    else:
+        try:
+            domain: Domain | None = Domain(entry.domain)
+        except ValueError:
+            domain = None
+        line = CarePlanLine(entry.label, domain, entry.code)
+    if entry.note:
+        text = Text(fr=f"{line.text.fr} — {entry.note}", en=f"{line.text.en} — {entry.note}")
+        line = CarePlanLine(text, line.domain, line.code, line.patient_text)
+    return line
+
+
+class LetterService:
+    def __init__(self, store: Store, clock: Callable[[], datetime] = system_clock) -> None:
+        self.store = store
+        self.clock = clock
+        self._visits = VisitService(store, clock)
+
+    def context(self, visit_id: VisitId, lang: Lang = "fr") -> LetterContext:
+        view = self.store.visits.get_visit(visit_id)
+        if view.status is not RecordStatus.FINAL or not isinstance(view.evaluation, Mapping):
+            raise LetterServiceError(NOT_FINAL)
+        profile = self.store.practitioner.get_profile()
+        if profile is None:
+            raise LetterServiceError(NO_PROFILE)
+        me = profile.data
+        sender = Sender(
+            last_name=me.last_name,
+            first_name=me.first_name,
+            profession=PROFESSION_LABELS.get(me.profession.value, Text(fr="", en="")),
+            rpps=me.rpps,
+            phone=me.phone,
+            email=me.email,
+        )
+        patient = self.store.patients.get_patient(view.patient_id)
+        data = patient.data
+        identity = data.identity
+        place = _lines(data.postal_code, data.city)
+        info = PatientInfo(
+            birth_name=identity.birth_name,
+            first_names=identity.first_names,
+            birth_date=identity.birth_date,
+            sex=Sex(identity.sex.value),
+            used_name=identity.used_name,
+            ins=identity.ins if identity.ins_status is InsStatus.QUALIFIED else None,
+            address=_lines(data.address, " ".join(place)),
+            phone=data.phone,
+        )
+        addressee = None
+        if data.gp_id is not None:
+            gp = self.store.gps.get_gp(data.gp_id).data
+            addressee = Addressee(
+                last_name=gp.last_name,
+                first_name=gp.first_name,
+                rpps=gp.rpps,
+                secure_mail=gp.email,
+                address=_lines(gp.address, " ".join(_lines(gp.postal_code, gp.city))),
+                phone=gp.phone,
+            )
+        step1 = None
+        step2 = []
+        for assessment in view.assessments:
+            if assessment.result is None:
+                continue
+            item = Assessment(
+                Result.from_json(assessment.result), answers_from_json(assessment.answers)
+            )
+            if assessment.instrument_id == STEP1:
+                step1 = item
+            else:
+                step2.append(item)
+        home = both("Domicile du patient").get(lang)
+        finalized = view.finalized_at.date() if view.finalized_at else view.performed_on
+        return LetterContext(
+            sender=sender,
+            addressee=addressee,
+            patient=info,
+            visit_date=view.performed_on,
+            visit_place=f"{home}, {data.city}" if data.city else home,
+            step1=step1,
+            step2=tuple(step2),
+            evaluation=VisitEvaluation.from_json(view.evaluation),
+            care_plan=tuple(_plan_line(entry) for entry in view.care_plan),
+            next_follow_up=planned_follow_up(view.evaluation),
+            history=self._history(view.patient_id, view.root_id, view.performed_on),
+            letter_date=finalized,
+        )
+
+    def _history(
+        self, patient_id: PatientId, root_id: VisitId, before: date
+    ) -> tuple[PastVisit, ...]:
+        """Earlier finalized visits, oldest first (the letter's trend)."""
+        past = []
+        for point in self._visits.history(patient_id):
+            if point.performed_on > before or point.root_id == root_id:
+                continue
+            past.append(PastVisit(point.performed_on, point.domains, point.scores))
+        return tuple(past)
+
+    def generate(
+        self, visit_id: VisitId, lang: Lang = "fr", kinds: Sequence[Kind] = KINDS
+    ) -> LetterBatch:
+        """Render and store each document that can be produced; report the others."""
+        batch = LetterBatch(visit_id, lang)
+        try:
+            context = self.context(visit_id, lang)
+        except LetterServiceError as err:
+            problem = LetterIncomplete([Problem("visit", err.message)])
+            return LetterBatch(visit_id, lang, problems=dict.fromkeys(kinds, problem))
+        for kind in kinds:
+            try:
+                check_letter_context(context, kind)
+                pdf = RENDERERS[kind](context, lang)
+            except LetterIncomplete as err:
+                batch.problems[kind] = err
+                continue
+            batch.pdfs[kind] = pdf
+            batch.letter_ids[kind] = self.store.letters.save_letter(visit_id, kind, lang, pdf)
+        return batch
+
+    def stored_pdf(self, visit_id: VisitId, kind: Kind, lang: Lang = "fr") -> bytes | None:
+        letter = self.store.letters.get_letter(visit_id, kind, lang)
+        return letter.pdf if letter is not None else None
+
+

@@ -1,0 +1,194 @@
+"""After finalization: the GP letter and the patient summary, with what keeps them back.
+
+`LetterService.generate` runs in a `Task` (rendering PDFs is slow work); the letters
+helper's `LetterPreview` shows, prints and saves them. When information is missing (no
+GP on file, no RPPS or phone in the profile) the letters' own sentences say what and
+where, and a button takes the practitioner there (`fix_requested`), then "Réessayer"
+renders again (issue 4).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from icope_desktop.i18n import _, current_language
+from icope_desktop.services.letters import KINDS, TITLES, Kind, LetterBatch
+from icope_desktop.store.records import VisitId
+from icope_desktop.ui.letter_preview import LetterPreview
+from icope_desktop.ui.tasks import Task, TaskRunner
+from icope_desktop.ui.visit.theme import TARGET
+
+FIX_TARGETS = ("patient", "profile")
+
+
+class LettersPanel(QFrame):
+    fix_requested = Signal(str)  # "profile" or "patient"
+    generated = Signal(object)  # LetterBatch
+    preview_opened = Signal(object)  # LetterPreview
+
+    def __init__(
+        self,
+        letters: Any,
+        visit_id: VisitId,
+        tasks: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        auto_preview: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("letters_panel")
+        self.setProperty("card", True)
+        self.letters = letters
+        self.visit_id = visit_id
+        self.tasks = tasks
+        self.auto_preview = auto_preview
+        self.batch: LetterBatch | None = None
+        self.preview: LetterPreview | None = None
+        title = QLabel(_("Courriers"), self)
+        title.setProperty("role", "section")
+        self.state_label = QLabel(self)
+        self.state_label.setObjectName("state_label")
+        self.state_label.setWordWrap(True)
+        self.body = QVBoxLayout()
+        self.retry_button = QPushButton(_("Réessayer"), self)
+        self.retry_button.setObjectName("retry_button")
+        self.retry_button.setMinimumHeight(TARGET)
+        self.retry_button.clicked.connect(self.generate)
+        self.retry_button.setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 10)
+        layout.addWidget(title)
+        layout.addWidget(self.state_label)
+        layout.addLayout(self.body)
+        layout.addWidget(self.retry_button)
+        self.task: Task | None = None
+
+    def generate(self) -> None:
+        """Render and store both documents off the UI thread."""
+        if self.task is not None:
+            return
+        lang = current_language()
+        visit_id = self.visit_id
+        self.state_label.setText(_("Préparation des courriers…"))
+        self.retry_button.setVisible(False)
+        task = Task(lambda _p, _c: self.letters.generate(visit_id, lang), name="letters")
+        task.succeeded.connect(self._on_task_succeeded)
+        task.failed.connect(self._on_task_failed)
+        self.task = task
+        self.tasks.start(task)
+
+    def load_stored(self) -> None:
+        """A finalized visit reopened: the letters kept with it, or a way to make them."""
+        lang = current_language()
+        pdfs = {}
+        for kind in KINDS:
+            pdf = self.letters.stored_pdf(self.visit_id, kind, lang)
+            if pdf is not None:
+                pdfs[kind] = pdf
+        self._show(LetterBatch(self.visit_id, lang, pdfs=pdfs), auto_preview=False)
+        if len(pdfs) < len(KINDS):
+            self.retry_button.setText(_("Générer les courriers"))
+            self.retry_button.setVisible(True)
+
+    def _on_task_succeeded(self, batch: LetterBatch) -> None:
+        self.task = None
+        self._show(batch, auto_preview=self.auto_preview)
+        self.generated.emit(batch)
+
+    def _on_task_failed(self, exc: object) -> None:
+        self.task = None
+        message = getattr(exc, "message", None)
+        text = message.get(current_language()) if message is not None else ""
+        self.state_label.setText(
+            _("Les courriers n'ont pas pu être produits.") + (f" {text}" if text else "")
+        )
+        self.retry_button.setText(_("Réessayer"))
+        self.retry_button.setVisible(True)
+
+    def _clear(self) -> None:
+        while self.body.count():
+            item = self.body.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+
+    def _show(self, batch: LetterBatch, *, auto_preview: bool) -> None:
+        self.batch = batch
+        self._clear()
+        lang = current_language()
+        sent = _("Enregistrés avec la visite ; envoyés au médecin traitant à la prochaine "
+                 "synchronisation.")  # fmt: skip
+        self.state_label.setText(sent if "gp_letter" in batch.pdfs else "")
+        for kind in KINDS:
+            line = QHBoxLayout()
+            if kind in batch.pdfs:
+                button = QPushButton(_("Voir / imprimer : {title}").format(
+                    title=TITLES[kind].get(lang)), self)  # fmt: skip
+                button.setObjectName(f"open_{kind}")
+                button.setMinimumHeight(TARGET)
+                button.clicked.connect(lambda _c=False, k=kind: self.open_preview(k))
+                line.addWidget(button)
+                line.addStretch(1)
+                holder = QWidget(self)
+                holder.setLayout(line)
+                self.body.addWidget(holder)
+            elif kind in batch.problems:
+                box = QLabel(self)
+                box.setObjectName(f"problems_{kind}")
+                box.setWordWrap(True)
+                items = "".join(f"<li>{m}</li>" for m in batch.problems[kind].messages(lang))
+                box.setText(
+                    "<b>" + _("{title} : informations manquantes").format(
+                        title=TITLES[kind].get(lang)) + f"</b><ul>{items}</ul>"
+                )  # fmt: skip
+                box.setStyleSheet("color: #8a5a00;")
+                self.body.addWidget(box)
+        targets = batch.fix_targets() & set(FIX_TARGETS)
+        if targets:
+            fixes = QHBoxLayout()
+            for target in sorted(targets):
+                button = QPushButton(self._fix_label(target), self)
+                button.setObjectName(f"fix_{target}")
+                button.setMinimumHeight(TARGET)
+                button.clicked.connect(lambda _c=False, t=target: self.fix_requested.emit(t))
+                fixes.addWidget(button)
+            fixes.addStretch(1)
+            holder = QWidget(self)
+            holder.setLayout(fixes)
+            self.body.addWidget(holder)
+        if batch.problems:
+            self.retry_button.setText(_("Réessayer"))
+            self.retry_button.setVisible(True)
+        if auto_preview and "gp_letter" in batch.pdfs:
+            self.open_preview("gp_letter")
+
+    @staticmethod
+    def _fix_label(target: str) -> str:
+        if target == "profile":
+            return _("Compléter mon profil")
+        return _("Compléter la fiche du patient")
+
+    def open_preview(self, kind: Kind) -> LetterPreview | None:
+        if self.batch is None or kind not in self.batch.pdfs:
+            return None
+        day = self.visit_id.hex[:8]
+        name = "courrier-medecin" if kind == "gp_letter" else "synthese-patient"
+        preview = LetterPreview(
+            self.batch.pdfs[kind],
+            title=TITLES[kind].get(current_language()),
+            file_name=f"icope-{name}-{day}.pdf",
+            parent=self.window(),
+        )
+        self.preview = preview
+        self.preview_opened.emit(preview)
+        preview.open()
+        return preview
