@@ -242,17 +242,12 @@ class SyncService:
             self._running.release()
             report.error = error
             return report
+        pushed, pulled = PushReport(), PullReport()
         try:
-            pushed: PushReport = Pusher(
-                self.repos, transport, tariffs=self.tariffs, test_ins=self.demo
-            ).push(progress, cancel)
-            report.sent, report.rejected = pushed.sent, pushed.rejected
-            report.rejections = pushed.rejections
-            pulled: PullReport = Puller(self.repos, transport).pull(progress, cancel)
-            report.alerts_received = pulled.created
-            report.alerts_removed = pulled.removed
-            report.patients_linked = pulled.linked
-            report.notices = pulled.notices
+            Pusher(self.repos, transport, tariffs=self.tariffs, test_ins=self.demo).push(
+                progress, cancel, pushed
+            )
+            Puller(self.repos, transport).pull(progress, cancel, pulled)
         except SyncError as error:
             report.error = error
         except Refused:
@@ -260,6 +255,12 @@ class SyncService:
         finally:
             transport.close()
             self._running.release()
+        report.sent, report.rejected = pushed.sent, pushed.rejected
+        report.rejections = pushed.rejections
+        report.alerts_received = pulled.created
+        report.alerts_removed = pulled.removed
+        report.patients_linked = pulled.linked
+        report.notices = pulled.notices
         report.finished_at = self._clock()
         return report
 

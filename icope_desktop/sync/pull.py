@@ -103,8 +103,10 @@ class Puller:
         self.repos = repos
         self.transport = transport
 
-    def pull(self, progress: ProgressFn, cancel: threading.Event) -> PullReport:
-        report = PullReport()
+    def pull(
+        self, progress: ProgressFn, cancel: threading.Event, report: PullReport | None = None
+    ) -> PullReport:
+        report = report if report is not None else PullReport()
         label = _("Réception des alertes")
         restarted = False
         while True:

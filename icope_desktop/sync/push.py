@@ -119,11 +119,14 @@ class Pusher:
         self.test_ins = test_ins
         self._lines: dict[UUID, BillingLine] | None = None
 
-    def push(self, progress: ProgressFn, cancel: threading.Event) -> PushReport:
+    def push(
+        self, progress: ProgressFn, cancel: threading.Event, report: PushReport | None = None
+    ) -> PushReport:
         """Map and send everything waiting; the next Bundle is mapped (and checked) in a
         helper thread while the current one is on the wire, so the mapping's cost hides
-        behind the server's (benchmarks/sync_push.py)."""
-        report = PushReport()
+        behind the server's (benchmarks/sync_push.py). `report` is filled as records are
+        settled, so it is right even when the push stops on an error."""
+        report = report if report is not None else PushReport()
         total = self.repos.outbox.counts()[SyncStatus.WAITING]
         label = _("Envoi des dossiers")
         progress(0, total, label)

@@ -35,7 +35,7 @@ from icope_desktop.store.vault import FLOOR_KDF
 PASSPHRASE = "Tilleul-Loire-2024!"
 TARIFFS = """act_code,label_fr,label_en,amount_eur,valid_from,valid_to
 ICOPE_STEP1,Repérage ICOPE (étape 1),ICOPE screening (Step 1),25.00,2023-01-01,
-ICOPE_STEP2,Évaluation approfondie ICOPE (étape 2),ICOPE in-depth assessment (Step 2),40.00,2023-01-01,
+ICOPE_STEP2,Évaluation approfondie ICOPE (étape 2),ICOPE Step 2,40.00,2023-01-01,
 ICOPE_ALERT,Traitement d'une alerte étape 1,Step 1 alert handling,15.00,2023-01-01,
 """
 """Test amounts (the shipped table has none until the programme confirms them)."""
