@@ -59,6 +59,7 @@ from icope_desktop.letters.styles import (
 )
 from icope_desktop.letters.trend import MAX_COLUMNS, trend_chart, trend_columns
 from icope_desktop.screening import Alert, Domain, DomainStatus, Severity
+from icope_desktop.screening.pathways import SHORT_NAMES
 
 STATUS_MARKS = {
     DomainStatus.ALTERED: "■",
@@ -284,15 +285,34 @@ def _step1(ctx: LetterContext, st: Styles, lang: Lang) -> list[Flowable]:
         paragraph(tr("Critère positif ou motif", lang), st.cell_bold),
     ]]  # fmt: skip
     for row in step1_rows(ctx.step1, lang):
+        details = semicolon(lang).join(row.details) if row.details else "—"
+        status = rich(_status_markup(row.status, row.status.label.get(lang), lang),
+                      st.cell_bold if row.status is DomainStatus.ALTERED else st.cell)  # fmt: skip
         rows.append([
             paragraph(row.domain.label.get(lang), st.cell),
-            rich(_status_markup(row.status, row.status.label.get(lang), lang),
-                      st.cell_bold if row.status is DomainStatus.ALTERED else st.cell),
-            paragraph(semicolon(lang).join(row.details) if row.details else "—", st.cell_small),
+            [status, *_refined(ctx, row.domain, row.status, st, lang)],
+            paragraph(details, st.cell_small),
         ])  # fmt: skip
     table = Table(rows, colWidths=[40 * mm, 27 * mm, CONTENT_WIDTH - 67 * mm], repeatRows=1)
     table.setStyle(table_style(_grid_style()))
     return [heading, table]
+
+
+def _refined(
+    ctx: LetterContext, domain: Domain, screened: DomainStatus, st: Styles, lang: Lang
+) -> list[Flowable]:
+    """When Step 2 changed a capacity's status (spec §1: the in-depth test confirms or
+    invalidates the screening), say so under the Step 1 status, so the table and the
+    summary sentence never seem to disagree."""
+    final = ctx.domain_statuses.get(domain)
+    decided_by = ctx.evaluation.decided_by.get(domain)
+    if final is None or final is screened or decided_by in (None, "step1"):
+        return []
+    name = SHORT_NAMES[decided_by].get(lang) if decided_by in SHORT_NAMES else decided_by
+    text = tr("→ {status} à l'étape 2 ({test})", lang).format(
+        status=final.label.get(lang), test=name
+    )
+    return [paragraph(text, st.cell_small)]
 
 
 def _step2(ctx: LetterContext, st: Styles, lang: Lang) -> list[Flowable]:

@@ -330,3 +330,23 @@ def test_gp_phone_and_names_with_markup_characters_print_as_typed(letter):
     assert "Docteur Hervé DUPONT & <FILS>" in pdf.body_text
     assert "Résidence « Les Œillets » <bât. B>" in pdf.body_text
     pdf.close()
+
+
+def test_step1_row_says_when_step2_changed_the_status(letter):
+    """Mood screened altered, PHQ-9 = 2 → normal after Step 2 (spec §1)."""
+    from icope_desktop.letters import render_gp_letter
+
+    from .pdf_reading import LetterPdf
+    from .samples import make_context, step1
+
+    phq9 = {"Q1": 1, "Q2": 1, "Q3": 0, "Q4": 0, "Q5": 0, "Q6": 0, "Q7": 0, "Q8": 0, "Q9": 0}
+    ctx = make_context(step1(P1=True), {"phq9": phq9})
+    assert ctx.step1.result.domain_statuses[Domain.PSYCHOLOGICAL].value == "altered"
+    assert ctx.domain_statuses[Domain.PSYCHOLOGICAL].value == "normal"
+    pdf = LetterPdf(render_gp_letter(ctx))
+    row = pdf.table("Capacité", "Résultat", "Critère").row("Humeur")
+    assert row["Résultat"] == "■ altérée → normale à l'étape 2 (PHQ-9)"
+    assert "En résumé : aucune capacité altérée." in pdf.body_text
+    untouched = pdf.table("Capacité", "Résultat", "Critère").row("Vision")
+    assert untouched["Résultat"] == "● normale"
+    pdf.close()
