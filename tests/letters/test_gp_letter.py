@@ -30,7 +30,7 @@ def test_sender_addressee_patient_and_visit_identities(letter, lang):
                          "Programme ICOPE : évaluation du 12 mars 2025", "Le 12 mars 2025"):
             assert expected in text, expected  # fmt: skip
     else:
-        for expected in ("Doctor Hervé LE GALL", "General practitioner", "Ms Jeanne Marie MARTIN",
+        for expected in ("Doctor Hervé LE GALL", "Registered nurse GP", "Ms Jeanne Marie MARTIN",
                          "3 May 1942 (aged 82)", "female", "Visit 12 Mar 2025",
                          "ICOPE programme: assessment of 12 March 2025"):
             assert expected in text, expected  # fmt: skip

@@ -100,3 +100,18 @@ def test_every_letter_string_has_an_english_translation():
     for literal in literals:
         for placeholder in ("{date}", "{name}", "{count}", "{page}", "{pages}", "<b>"):
             assert (placeholder in literal) == (placeholder in catalog[literal]), literal
+
+
+def test_no_other_catalog_translates_a_letter_string_differently():
+    """`i18n.english_catalog()` merges every PO file by msgid: a French string another
+    area translates differently would change the letters' English silently."""
+    folder = ROOT / "resources/i18n/en"
+    mine = {e.msgid: e.msgstr for e in polib.pofile(str(folder / "letters.po"))}
+    clashes = [
+        f"{path.name}: {entry.msgid!r} → {entry.msgstr!r} (letters: {mine[entry.msgid]!r})"
+        for path in sorted(folder.glob("*.po"))
+        if path.name != "letters.po"
+        for entry in polib.pofile(str(path))
+        if entry.msgid in mine and entry.msgstr != mine[entry.msgid]
+    ]
+    assert not clashes, "\n".join(clashes)
