@@ -21,9 +21,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="use a throw-away data directory seeded with realistic demo patients",
+        help="use a throw-away data directory seeded with realistic demo patients "
+        "(passphrase shown on the unlock screen)",
     )
     parser.add_argument("--lang", choices=("fr", "en"), default=None, help="interface language")
+    parser.add_argument(
+        "--quit-after",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="close the window after this many seconds (smoke tests, screenshots)",
+    )
     return parser.parse_args(argv)
 
 

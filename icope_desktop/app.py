@@ -1,24 +1,124 @@
-"""Composition root: builds the services and hands them to the UI.
+"""Composition root: builds the session, the window and the error handling, then runs.
 
-Nothing below this module knows about Qt; nothing above it builds services.
+Nothing below this module knows about Qt; nothing above it builds services. Start-up is
+budgeted (issue 4: at most twice a bare Qt window to the unlock screen), so the store,
+the screening core and reportlab are not imported here: the unlock screen is painted
+first, and a background task imports the store while the practitioner types.
+
+`--demo` (README: `scripts/app --demo`) uses a throw-away data directory, removed when
+the app closes, with a store whose passphrase is `DEMO_PASSPHRASE` (shown on the unlock
+screen's "Mode démonstration" banner), demo patients, and the server settings of
+`icope-server --demo` (docs/SYNC_PROTOCOL.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from icope_desktop.i18n import set_language
+from icope_desktop.services.session import AppSession, Setup, default_data_dir, system_clock
+
+log = logging.getLogger(__name__)
+
+DEMO_PASSPHRASE = "Demo-ICOPE-2025!"
+"""Public on purpose: demo data is fictitious and the directory is thrown away."""
+DEMO_SERVER_URL = "http://127.0.0.1:8765/"
+DEMO_TOKEN = "demo-icope-token-not-for-production"
+"""The constant token `icope-server --demo` accepts (docs/SYNC_PROTOCOL.md)."""
+
+
+def demo_setup() -> Setup:
+    from icope_desktop.services.settings import ProfileForm, ServerForm
+    from icope_desktop.store.records import Profession
+
+    return Setup(
+        profile=ProfileForm(
+            last_name="Durand",
+            first_name="Claire",
+            profession=Profession.NURSE,
+            email="claire.durand@example.org",
+        ),
+        passphrase=DEMO_PASSPHRASE,
+        server=ServerForm(url=DEMO_SERVER_URL, token=DEMO_TOKEN, auto_sync=False),
+    )
+
+
+def demo_seed() -> Callable[[Any], None] | None:
+    """The visit part's demo data (`services.demo.seed_demo`)."""
+    from icope_desktop.services.demo import seed_demo
+
+    return seed_demo
+
+
+def build_window(
+    data_dir: Path,
+    *,
+    kdf: Any = None,
+    clock: Callable[[], Any] = system_clock,
+    demo: bool = False,
+    language: str | None = None,
+    minute_ms: int | None = None,
+) -> Any:
+    """The window over `data_dir`, as `run` builds it (tests use this too)."""
+    from icope_desktop.ui.main_window import MINUTE_MS, MainWindow
+
+    session = AppSession(data_dir, kdf=kdf, clock=clock)
+    set_language(language or session.language())
+    return MainWindow(
+        session,
+        demo_passphrase=DEMO_PASSPHRASE if demo else None,
+        minute_ms=minute_ms or MINUTE_MS,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from icope_desktop.ui.main_window import MainWindow
+    from icope_desktop.ui.shell.dialogs import ErrorDialog
+    from icope_desktop.ui.shell.errors import configure_logging, install_excepthook
+    from icope_desktop.ui.style import apply_style
+    from icope_desktop.ui.tasks import Task
 
-    if args.lang:
-        set_language(args.lang)
     app = QApplication.instance() or QApplication(sys.argv)
-    window = MainWindow()
+    app.setApplicationName("ICOPE Desktop")
+    app.setOrganizationName("ICOPE")
+    apply_style(app)  # type: ignore[arg-type]
+
+    demo_dir: tempfile.TemporaryDirectory[str] | None = None
+    if args.demo:
+        demo_dir = tempfile.TemporaryDirectory(prefix="icope-demo-")
+        data_dir = Path(demo_dir.name) / "data"
+    else:
+        data_dir = args.data_dir or default_data_dir()
+    log_path = configure_logging(data_dir)
+    kdf = None
+    if args.demo:
+        from icope_desktop.store.vault import FLOOR_KDF
+
+        kdf = FLOOR_KDF  # throw-away data: the floor keeps the demo quick to start
+    window = build_window(data_dir, kdf=kdf, demo=args.demo, language=args.lang)
+    install_excepthook(
+        lambda title, text: ErrorDialog.show_message(window, title, text), log_path
+    )
+    if args.demo:
+        window.start_demo(demo_setup(), demo_seed())
     window.show()
-    return app.exec()
+    QTimer.singleShot(
+        0, lambda: window.tasks.start(Task(lambda p, c: AppSession.warm_up(), "warm-up"))
+    )
+    if args.quit_after:
+        QTimer.singleShot(int(args.quit_after * 1000), window.close)
+    try:
+        return app.exec()
+    finally:
+        window.session.lock()
+        if demo_dir is not None:
+            logging.shutdown()
+            demo_dir.cleanup()

@@ -44,6 +44,20 @@ PREFERENCES_FILE = "preferences.json"
 APP_NAME = "ICOPE Desktop"
 APP_AUTHOR = "ICOPE"
 
+PROFESSION_LABELS: dict[str, Text] = {
+    "nurse": Text(fr="Infirmier(ère)", en="Nurse"),
+    "physiotherapist": Text(fr="Masseur-kinésithérapeute", en="Physiotherapist"),
+    "doctor": Text(fr="Médecin", en="Doctor"),
+    "pharmacist": Text(fr="Pharmacien(ne)", en="Pharmacist"),
+    "speech_therapist": Text(fr="Orthophoniste", en="Speech therapist"),
+    "orthoptist": Text(fr="Orthoptiste", en="Orthoptist"),
+    "podiatrist": Text(fr="Pédicure-podologue", en="Podiatrist"),
+    "dentist": Text(fr="Chirurgien-dentiste", en="Dentist"),
+}
+"""The eight professions of the regional programme (CONTEXT.md), keyed by the store's
+`Profession` values (a test keeps them equal); here so that the first-launch screen can
+list them before the store is loaded."""
+
 NEW_PASSPHRASE_NEEDED = Text(
     fr="Avec la clé de récupération, choisissez aussi une nouvelle phrase de passe.",
     en="With the recovery key, also choose a new passphrase.",

@@ -20,10 +20,11 @@ from typing import Any
 from icope_desktop.i18n import Lang, Text
 from icope_desktop.services.identifiers import compact, rpps_problem
 from icope_desktop.services.patients import REQUIRED, email_problem, phone_problem
+from icope_desktop.services.session import PROFESSION_LABELS as _LABELS_BY_VALUE
 from icope_desktop.services.session import write_language
 from icope_desktop.store import Store
 from icope_desktop.store.errors import InvalidData
-from icope_desktop.store.records import Practitioner, PractitionerData, Profession
+from icope_desktop.store.records import Practitioner, PractitionerData, Profession, SyncStatus
 from icope_desktop.store.settings import CHECKS, SettingKey
 
 log = logging.getLogger(__name__)
@@ -31,17 +32,9 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 PROFESSION_LABELS: dict[Profession, Text] = {
-    Profession.NURSE: Text(fr="Infirmier(ère)", en="Nurse"),
-    Profession.PHYSIOTHERAPIST: Text(fr="Masseur-kinésithérapeute", en="Physiotherapist"),
-    Profession.DOCTOR: Text(fr="Médecin", en="Doctor"),
-    Profession.PHARMACIST: Text(fr="Pharmacien(ne)", en="Pharmacist"),
-    Profession.SPEECH_THERAPIST: Text(fr="Orthophoniste", en="Speech therapist"),
-    Profession.ORTHOPTIST: Text(fr="Orthoptiste", en="Orthoptist"),
-    Profession.PODIATRIST: Text(fr="Pédicure-podologue", en="Podiatrist"),
-    Profession.DENTIST: Text(fr="Chirurgien-dentiste", en="Dentist"),
+    Profession(value): label for value, label in _LABELS_BY_VALUE.items()
 }
-"""The eight professions of the regional programme (CONTEXT.md), in the order the
-programme's reports list the most active first."""
+"""The eight professions of the regional programme (CONTEXT.md)."""
 
 PROFESSION_REQUIRED = Text(fr="Choisissez votre profession.", en="Choose your profession.")
 AUTO_LOCK_CHOICES = (1, 2, 5, 10, 15, 30, 60)
@@ -64,6 +57,16 @@ class ServerForm:
     url: str = ""
     token: str = ""
     auto_sync: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOverview:
+    """What the status bar says about sending: counts and the last sync time."""
+
+    waiting: int
+    rejected: int
+    last_sync_at: datetime | None
+    server_set: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +169,15 @@ class SettingsService:
         """An empty token field keeps the token already stored (it is never shown back)."""
         for key, value in check_server(form).items():
             self._store.settings.set(key, value)
+
+    def sync_overview(self) -> SyncOverview:
+        counts = self._store.outbox.counts()
+        return SyncOverview(
+            waiting=counts[SyncStatus.WAITING],
+            rejected=counts[SyncStatus.REJECTED],
+            last_sync_at=self._store.sync_state.last_sync_at(),
+            server_set=bool(self._store.settings.get(SettingKey.SERVER_URL)),
+        )
 
     def forget_token(self) -> None:
         self._store.settings.set(SettingKey.API_TOKEN, None)

@@ -1,15 +1,520 @@
-"""The application's main window."""
+"""The main window: one stack of pages, a top bar, a status bar, and the auto-lock.
+
+Navigation is by places (home, a patient, a patient form, a visit, the settings) kept in
+a history for Alt+Left. A page is built when it is shown and dropped when left, so a
+locked window holds no widget with patient data. The lock (Ctrl+L or the idle delay)
+first lets the open page save (`flush()`; visit drafts are autosaved anyway), remembers
+where the user was (and what was typed in a patient form), tears every page down, closes
+the store and shows the unlock page; unlocking reopens the same place.
+
+Public API for the other parts: `show_home()`, `open_patient(id)`, `open_visit(id)`,
+`lock()`, the signals `unlocked(services)`, `locking()`, `locked()`, and
+`status.sync_area` for the sync button.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+from pathlib import Path
+from typing import Any, NamedTuple
 
-from icope_desktop.i18n import _
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from icope_desktop.i18n import _, current_language, set_language
+from icope_desktop.services.session import AppSession, write_language
+from icope_desktop.ui.shell.dialogs import ConfirmDialog, ErrorDialog, FileDialogs
+from icope_desktop.ui.shell.errors import user_message
+from icope_desktop.ui.shell.idle import IdleWatcher
+from icope_desktop.ui.shell.status_bar import ShellStatusBar
+from icope_desktop.ui.style import set_role
+from icope_desktop.ui.tasks import Task, TaskRunner
+from icope_desktop.ui.widgets.buttons import BigButton
+from icope_desktop.ui.widgets.labels import title_label
+from icope_desktop.ui.widgets.page import ScrollColumn
+from icope_desktop.ui.widgets.progress import ProgressPanel
+
+MINUTE_MS = 60_000
+STATUS_REFRESH_MS = 60_000
+
+
+class Place(NamedTuple):
+    kind: str  # home, patient, patient_form, visit, settings
+    target: Any = None
+
+
+class BusyPage(QWidget):
+    """Shown while the store is being restored or the demo prepared."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        page = ScrollColumn(self, max_width=640)
+        layout.addWidget(page)
+        page.column.addSpacing(40)
+        page.column.addWidget(title_label(title, page))
+        self.progress = ProgressPanel(page, name="busy_progress")
+        page.column.addWidget(self.progress)
+        page.column.addStretch(1)
+        self.progress.start(title, delay_ms=0)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
+    unlocked = Signal(object)  # Services
+    locking = Signal()  # the store is about to close: flush what must be saved
+    locked = Signal()
+    page_changed = Signal(str)  # the new page's kind
+
+    def __init__(
+        self,
+        session: AppSession,
+        *,
+        demo_passphrase: str | None = None,
+        minute_ms: int = MINUTE_MS,
+        tasks: TaskRunner | None = None,
+    ) -> None:
         super().__init__()
+        self.session = session
+        self.demo_passphrase = demo_passphrase
+        self.minute_ms = minute_ms
+        self.tasks = tasks or TaskRunner(parent=self)
+        self.setObjectName("main_window")
+        self.resize(1280, 760)
+        self.setMinimumSize(1000, 620)
+        self.history: list[Place] = []
+        self.place: Place | None = None
+        self.page_kind = ""
+        self.resume_place: Place | None = None
+        self.resume_snapshot: dict[str, Any] | None = None
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.top_bar = self._build_top_bar(central)
+        layout.addWidget(self.top_bar)
+        self.stack = QStackedWidget(central)
+        self.stack.setObjectName("stack")
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.status = ShellStatusBar(self)
+        self.setStatusBar(self.status)
+
+        self.idle = IdleWatcher(self)
+        self.idle.timed_out.connect(self.lock)
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(STATUS_REFRESH_MS)
+        self._status_timer.timeout.connect(self.refresh_status)
+        for keys, slot in (
+            ("Ctrl+F", self._on_search_shortcut),
+            ("Ctrl+N", self._on_new_patient_shortcut),
+            ("Ctrl+L", self.lock),
+            ("Alt+Left", self.go_back),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+            shortcut.activated.connect(slot)
+        self.retranslate()
+        self.show_entry()
+
+    # --- chrome --------------------------------------------------------------------------
+
+    def _build_top_bar(self, parent: QWidget) -> QFrame:
+        bar = QFrame(parent)
+        bar.setObjectName("top_bar")
+        set_role(bar, "topbar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(12, 6, 12, 6)
+        self.back_button = BigButton("", bar, name="back_button")
+        self.back_button.clicked.connect(self.go_back)
+        row.addWidget(self.back_button)
+        self.title_label = QLabel(bar)
+        self.title_label.setObjectName("title_label")
+        set_role(self.title_label, "section")
+        row.addWidget(self.title_label, 1)
+        self.home_button = BigButton("", bar, name="home_button")
+        self.home_button.clicked.connect(self.show_home)
+        self.settings_button = BigButton("", bar, name="settings_button")
+        self.settings_button.clicked.connect(self.open_settings)
+        self.lock_button = BigButton("", bar, name="lock_button")
+        self.lock_button.clicked.connect(self.lock)
+        for button in (self.home_button, self.settings_button, self.lock_button):
+            row.addWidget(button)
+        return bar
+
+    def retranslate(self) -> None:
         self.setWindowTitle(_("ICOPE Desktop"))
-        self.setCentralWidget(QLabel(_("ICOPE Desktop")))
-        self.resize(1200, 760)
+        self.back_button.setText(_("← Retour"))
+        self.back_button.setToolTip(_("Alt+Flèche gauche"))
+        self.home_button.setText(_("Accueil"))
+        self.settings_button.setText(_("Paramètres"))
+        self.lock_button.setText(_("Verrouiller"))
+        self.lock_button.setToolTip(_("Ctrl+L : masque les données patient immédiatement"))
+        if self.services is None:
+            self.status.clear_counts(locked=self.session.has_store())
+        else:
+            self.refresh_status()
+
+    @property
+    def services(self) -> Any:
+        return self.session.services
+
+    def current_page(self) -> QWidget | None:
+        return self.stack.currentWidget()
+
+    def _set_page(self, page: QWidget, kind: str, title: str, *, chrome: bool) -> None:
+        old = [self.stack.widget(i) for i in range(self.stack.count())]
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        for widget in old:
+            self.stack.removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
+        self.page_kind = kind
+        self.top_bar.setVisible(chrome)
+        self.title_label.setText(title)
+        self.back_button.setEnabled(bool(self.history))
+        self.page_changed.emit(kind)
+
+    # --- entry: first launch, unlock, demo, restore ----------------------------------------
+
+    def show_entry(self) -> None:
+        if self.session.is_unlocked:
+            self.show_home()
+        elif self.session.has_store():
+            self.show_unlock()
+        else:
+            self.show_first_launch()
+
+    def show_first_launch(self) -> None:
+        from icope_desktop.ui.shell.first_launch import FirstLaunchPage
+
+        page = FirstLaunchPage(self.session, self.tasks)
+        page.completed.connect(self._on_unlocked)
+        page.restore_requested.connect(self.start_restore)
+        page.language_requested.connect(self._on_entry_language_requested)
+        self.place = None
+        self._set_page(page, "first_launch", "", chrome=False)
+        self.status.clear_counts(locked=False)
+        page.show_step(page.PROFILE)
+
+    def show_unlock(self) -> None:
+        from icope_desktop.ui.shell.unlock import UnlockPage
+
+        page = UnlockPage(self.session, self.tasks, demo_passphrase=self.demo_passphrase)
+        page.unlocked.connect(self._on_unlocked)
+        page.restore_requested.connect(self.start_restore)
+        self.place = None
+        self._set_page(page, "unlock", "", chrome=False)
+        page.focus_passphrase()
+
+    def start_demo(self, setup: Any, seed: Any = None) -> None:
+        """Create the demo store and seed it off the UI thread, then open the home."""
+        session = self.session
+
+        def prepare(progress: Any, cancel: Any) -> Any:
+            services = session.create(setup, progress, cancel).services
+            if seed is not None:
+                progress(0, 0, _("Création des patients de démonstration…"))
+                seed(services)
+            return services
+
+        page = BusyPage(_("Préparation de la démonstration…"))
+        self._set_page(page, "busy", "", chrome=False)
+        task = Task(prepare, name="demo")
+        task.progressed.connect(page.progress.update_progress)
+        task.succeeded.connect(self._on_unlocked)
+        task.failed.connect(self._on_entry_failed)
+        self.tasks.start(task)
+
+    def start_restore(self) -> None:
+        """Restore a backup: choose it, give its secret, confirm, then replace and open."""
+        from icope_desktop.services.backups import BackupService
+        from icope_desktop.ui.shell.dialogs import RestoreSecretDialog
+
+        path = FileDialogs.open_backup_path(self)
+        if path is None:
+            return
+        try:
+            info = BackupService.describe(path)
+        except Exception as error:  # BackupDamaged or an unreadable file
+            ErrorDialog.show_message(self, *user_message(error))
+            return
+        created = info.created_at[:10]
+        answer = RestoreSecretDialog.ask(self, Path(path).name, created)
+        if answer is None:
+            return
+        if self.session.has_store() and not ConfirmDialog.ask(
+            self,
+            _("Remplacer vos dossiers ?"),
+            _(
+                "Les dossiers de cet ordinateur vont être remplacés par ceux de la "
+                "sauvegarde du {date}. Les fichiers actuels sont mis de côté dans le dossier "
+                "de données, jamais effacés."
+            ).format(date=created),
+            _("Remplacer par la sauvegarde"),
+            _("Annuler"),
+        ):
+            return
+        if self.session.is_unlocked:
+            self.lock(remember=False)
+        session = self.session
+
+        def restore(progress: Any, cancel: Any) -> Any:
+            services, _report = session.restore(
+                path,
+                answer.secret,
+                new_passphrase=answer.new_passphrase,
+                progress=progress,
+                cancel=cancel,
+            )
+            return services
+
+        page = BusyPage(_("Restauration de la sauvegarde…"))
+        self._set_page(page, "busy", "", chrome=False)
+        task = Task(restore, name="restore")
+        task.progressed.connect(page.progress.update_progress)
+        task.succeeded.connect(self._on_unlocked)
+        task.failed.connect(self._on_entry_failed)
+        self.tasks.start(task)
+
+    def _on_entry_failed(self, error: BaseException) -> None:
+        self.show_entry()
+        ErrorDialog.show_message(self, *user_message(error))
+
+    def _on_entry_language_requested(self, language: str) -> None:
+        set_language(language)
+        write_language(self.session.data_dir, current_language())
+        self.retranslate()
+        self.show_first_launch()
+
+    def _on_unlocked(self, services: Any) -> None:
+        settings = services.settings.get()
+        if settings.language != current_language():
+            set_language(settings.language)
+            self.retranslate()
+        write_language(self.session.data_dir, settings.language)
+        self.idle.start(settings.auto_lock_minutes * self.minute_ms)
+        self._status_timer.start()
+        self.history = []
+        place, snapshot = self.resume_place, self.resume_snapshot
+        self.resume_place = self.resume_snapshot = None
+        self.refresh_status()
+        self.unlocked.emit(services)
+        if place is None or place.kind == "home":
+            self.show_home()
+            return
+        try:
+            self._navigate(place, push=False)
+        except Exception as error:  # the file may be gone after a restore
+            self.show_home()
+            ErrorDialog.show_message(self, *user_message(error))
+            return
+        page = self.current_page()
+        if snapshot is not None and hasattr(page, "restore_snapshot"):
+            page.restore_snapshot(snapshot)
+        if place.kind != "home":
+            self.history = [Place("home")]
+            self.back_button.setEnabled(True)
+
+    # --- places --------------------------------------------------------------------------
+
+    def show_home(self) -> None:
+        if self.services is None:
+            return
+        self.history = []
+        self._navigate(Place("home"), push=False)
+
+    def open_patient(self, patient_id: Any) -> None:
+        self._navigate(Place("patient", patient_id))
+
+    def new_patient(self) -> None:
+        self._navigate(Place("patient_form", None))
+
+    def edit_patient(self, patient_id: Any) -> None:
+        self._navigate(Place("patient_form", patient_id))
+
+    def open_visit(self, visit_id: Any) -> None:
+        self._navigate(Place("visit", visit_id))
+
+    def open_settings(self) -> None:
+        if self.place is not None and self.place.kind == "settings":
+            return
+        self._navigate(Place("settings"))
+
+    def go_back(self) -> None:
+        if self.services is None or self.page_kind in ("unlock", "first_launch", "busy"):
+            return
+        if not self.history:
+            if self.place is not None and self.place.kind != "home":
+                self.show_home()
+            return
+        self._flush_current()
+        self._navigate(self.history.pop(), push=False)
+
+    def _navigate(self, place: Place, *, push: bool = True) -> None:
+        if self.services is None:
+            return
+        self._flush_current()
+        page, title = self._build(place)
+        if push and self.place is not None and self.place != place:
+            self.history.append(self.place)
+        self.place = place
+        self._set_page(page, place.kind, title, chrome=True)
+        self.refresh_status()
+
+    def _build(self, place: Place) -> tuple[QWidget, str]:
+        services = self.services
+        if place.kind == "home":
+            from icope_desktop.ui.shell.home import HomePage
+
+            home = HomePage(services)
+            home.patient_requested.connect(self.open_patient)
+            home.visit_requested.connect(self.open_visit)
+            home.new_patient_requested.connect(self.new_patient)
+            QTimer.singleShot(0, home.focus_search)
+            return home, _("Accueil")
+        if place.kind == "patient":
+            from icope_desktop.ui.shell.patient_page import PatientPage
+
+            patient = PatientPage(services, self.tasks, place.target)
+            patient.visit_requested.connect(self.open_visit)
+            patient.edit_requested.connect(self.edit_patient)
+            return patient, _("Dossier patient")
+        if place.kind == "patient_form":
+            from icope_desktop.ui.shell.patient_form import PatientFormPage
+
+            form = PatientFormPage(services, self.tasks, place.target)
+            form.saved.connect(self._on_patient_saved)
+            form.cancelled.connect(self.go_back)
+            form.existing_requested.connect(self._on_existing_requested)
+            title = _("Modifier le dossier") if place.target else _("Nouveau patient")
+            return form, title
+        if place.kind == "visit":
+            from icope_desktop.ui.visit import VisitPage
+
+            visit = VisitPage(services, place.target)
+            visit.finished.connect(self._on_visit_finished)
+            visit.closed.connect(self.go_back)
+            return visit, _("Visite")
+        if place.kind == "settings":
+            from icope_desktop.ui.shell.settings_page import SettingsPage
+
+            settings = SettingsPage(services, self.session, self.tasks)
+            settings.language_changed.connect(self.change_language)
+            settings.auto_lock_changed.connect(self._on_auto_lock_changed)
+            settings.restore_requested.connect(self.start_restore)
+            settings.saved.connect(lambda _card: self.refresh_status())
+            return settings, _("Paramètres")
+        raise ValueError(f"unknown place {place.kind!r}")
+
+    def _on_patient_saved(self, patient_id: Any) -> None:
+        # The form is done: going back must not return to it.
+        if self.history and self.history[-1] == Place("patient", patient_id):
+            self.history.pop()
+        self.place = None
+        self._navigate(Place("patient", patient_id))
+
+    def _on_existing_requested(self, patient_id: Any) -> None:
+        self.place = None
+        self._navigate(Place("patient", patient_id))
+
+    def _on_visit_finished(self, visit_id: Any) -> None:
+        patient_id = self.services.store.visits.get_visit(visit_id).patient_id
+        self.place = None
+        self.history = [Place("home")]
+        self._navigate(Place("patient", patient_id), push=False)
+
+    def _flush_current(self) -> None:
+        page = self.current_page()
+        flush = getattr(page, "flush", None)
+        if callable(flush):
+            flush()
+
+    # --- lock ----------------------------------------------------------------------------
+
+    def lock(self, *, remember: bool = True) -> None:
+        """Hide patient data now; keep drafts; reopen the same place after unlock."""
+        if self.services is None:
+            return
+        if self.page_kind == "first_launch":
+            return  # the recovery key is on screen: never hide it before it is noted
+        self.locking.emit()
+        self._flush_current()
+        page = self.current_page()
+        self.resume_place = self.place if remember else None
+        snapshot = getattr(page, "snapshot", None)
+        self.resume_snapshot = snapshot() if remember and callable(snapshot) else None
+        self.idle.stop()
+        self._status_timer.stop()
+        self.history = []
+        self.place = None
+        self.show_unlock()
+        self.status.clear_counts()
+        self.session.lock()
+        self.locked.emit()
+
+    def _on_auto_lock_changed(self, minutes: int) -> None:
+        if self.services is not None:
+            self.idle.start(minutes * self.minute_ms)
+
+    # --- language and status -------------------------------------------------------------
+
+    def change_language(self, language: str) -> None:
+        """Rebuild every text at once: chrome, status bar and the current page."""
+        set_language(language)
+        write_language(self.session.data_dir, current_language())
+        self.retranslate()
+        if self.place is not None:
+            page = self.current_page()
+            snapshot = getattr(page, "snapshot", None)
+            saved = snapshot() if callable(snapshot) else None
+            self._navigate(self.place, push=False)
+            restore = getattr(self.current_page(), "restore_snapshot", None)
+            if saved is not None and callable(restore):
+                restore(saved)
+
+    def refresh_status(self) -> None:
+        services = self.services
+        if services is None:
+            self.status.clear_counts()
+            return
+        overview = services.settings.sync_overview()
+        self.status.show_counts(
+            overview.waiting, overview.rejected, overview.last_sync_at, overview.server_set
+        )
+
+    # --- shortcuts -----------------------------------------------------------------------
+
+    def _on_search_shortcut(self) -> None:
+        if self.services is None:
+            return
+        if self.page_kind != "home":
+            self.show_home()
+        focus = getattr(self.current_page(), "focus_search", None)
+        if callable(focus):
+            focus()
+
+    def _on_new_patient_shortcut(self) -> None:
+        if self.services is not None and self.page_kind != "patient_form":
+            self.new_patient()
+
+    # --- closing -------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._flush_current()
+        self.idle.stop()
+        self._status_timer.stop()
+        self.tasks.cancel_all()
+        self.tasks.wait_for_done(10_000)
+        self.session.lock()
+        super().closeEvent(event)

@@ -1,0 +1,274 @@
+"""Every modal question the shell asks, each behind one classmethod.
+
+pytest-qt's advice for modal dialogs is to route them through a function a test can
+replace (STYLE.md §5: "`ConfirmDialog.ask(...)` a test can monkeypatch"); a real modal
+`exec()` would block the test. So screens never build a QMessageBox or QFileDialog
+themselves: they call `ConfirmDialog.ask`, `DuplicateDialog.ask`, `FileDialogs.*`,
+`RestoreSecretDialog.ask`, `Printer.print_recovery_key` or `ErrorDialog.show_message`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from icope_desktop.i18n import _
+from icope_desktop.ui.style import TOUCH_HEIGHT
+from icope_desktop.ui.widgets.buttons import BigButton
+from icope_desktop.ui.widgets.fields import Field, FieldError
+
+if TYPE_CHECKING:
+    from icope_desktop.services.patients import DuplicateCandidate
+
+BACKUP_FILTER = "ICOPE (*.icopebak)"
+
+
+def _buttons_row(dialog: QDialog, ok: str, cancel: str | None) -> QDialogButtonBox:
+    box = QDialogButtonBox(dialog)
+    ok_button = BigButton(ok, primary=True, name="ok_button")
+    ok_button.setDefault(True)
+    box.addButton(ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
+    if cancel:
+        cancel_button = BigButton(cancel, name="cancel_button")
+        box.addButton(cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class ConfirmDialog(QDialog):
+    """Yes/no with the consequence spelled out in the buttons ("Remplacer", "Garder")."""
+
+    def __init__(
+        self, parent: QWidget | None, title: str, text: str, ok: str, cancel: str
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        label = QLabel(text, self)
+        label.setWordWrap(True)
+        label.setMinimumWidth(460)
+        layout.addWidget(label)
+        layout.addWidget(_buttons_row(self, ok, cancel))
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, title: str, text: str, ok: str, cancel: str | None = None
+    ) -> bool:
+        dialog = cls(parent, title, text, ok, cancel or _("Annuler"))
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+class ErrorDialog(QDialog):
+    """What went wrong and what to do next; never a traceback."""
+
+    def __init__(self, parent: QWidget | None, title: str, text: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        label = QLabel(text, self)
+        label.setObjectName("error_text_label")
+        label.setWordWrap(True)
+        label.setMinimumWidth(480)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(label)
+        layout.addWidget(_buttons_row(self, _("Fermer"), None))
+
+    @classmethod
+    def show_message(cls, parent: QWidget | None, title: str, text: str) -> None:
+        cls(parent, title, text).exec()
+
+
+class DuplicateChoice(enum.Enum):
+    OPEN_EXISTING = "open_existing"
+    CREATE_ANYWAY = "create_anyway"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateDecision:
+    choice: DuplicateChoice
+    patient_id: Any = None
+
+
+class DuplicateDialog(QDialog):
+    """Before a new file: "this person may already have one" (DESIGN.md, CONTEXT.md)."""
+
+    def __init__(self, parent: QWidget | None, candidates: list[DuplicateCandidate]) -> None:
+        from icope_desktop.services.patients import format_date, summary_name
+
+        super().__init__(parent)
+        self.setWindowTitle(_("Ce patient a peut-être déjà un dossier"))
+        self.decision = DuplicateDecision(DuplicateChoice.CANCEL)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            _(
+                "Un ou plusieurs dossiers ressemblent à celui que vous créez. Ouvrez le bon "
+                "dossier plutôt que d'en créer un second : un patient, un seul dossier."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.candidates_list = QListWidget(self)
+        self.candidates_list.setObjectName("candidates_list")
+        for candidate in candidates:
+            summary = candidate.summary
+            reasons = ", ".join(reason.get() for reason in candidate.reasons)
+            text = _("{name}, né(e) le {date}").format(
+                name=summary_name(summary), date=format_date(summary.birth_date)
+            )
+            if summary.city:
+                text += f" — {summary.city}"
+            item = QListWidgetItem(f"{text}\n{reasons}")
+            item.setData(Qt.ItemDataRole.UserRole, summary.id)
+            self.candidates_list.addItem(item)
+        self.candidates_list.setCurrentRow(0)
+        self.candidates_list.itemActivated.connect(lambda _item: self._open_existing())
+        layout.addWidget(self.candidates_list)
+        box = QDialogButtonBox(self)
+        self.open_button = BigButton(_("Ouvrir ce dossier"), primary=True, name="open_button")
+        self.open_button.setDefault(True)
+        self.create_button = BigButton(
+            _("Non, créer un nouveau dossier"), name="create_anyway_button"
+        )
+        self.cancel_button = BigButton(_("Revenir au formulaire"), name="cancel_button")
+        for button in (self.open_button, self.create_button, self.cancel_button):
+            box.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_button.clicked.connect(self._open_existing)
+        self.create_button.clicked.connect(self._create_anyway)
+        self.cancel_button.clicked.connect(self.reject)
+        layout.addWidget(box)
+        self.resize(640, 360)
+
+    def _open_existing(self) -> None:
+        item = self.candidates_list.currentItem()
+        if item is None:
+            return
+        self.decision = DuplicateDecision(
+            DuplicateChoice.OPEN_EXISTING, item.data(Qt.ItemDataRole.UserRole)
+        )
+        self.accept()
+
+    def _create_anyway(self) -> None:
+        self.decision = DuplicateDecision(DuplicateChoice.CREATE_ANYWAY)
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, candidates: list[DuplicateCandidate]) -> DuplicateDecision:
+        dialog = cls(parent, candidates)
+        dialog.exec()
+        return dialog.decision
+
+
+class FileDialogs:
+    """Where to write a backup, which backup to restore."""
+
+    @classmethod
+    def save_backup_path(cls, parent: QWidget | None, suggested: Path) -> Path | None:
+        path, _filter = QFileDialog.getSaveFileName(
+            parent, _("Enregistrer la sauvegarde"), str(suggested), BACKUP_FILTER
+        )
+        return Path(path) if path else None
+
+    @classmethod
+    def open_backup_path(cls, parent: QWidget | None) -> Path | None:
+        path, _filter = QFileDialog.getOpenFileName(
+            parent, _("Choisir une sauvegarde à restaurer"), str(Path.home()), BACKUP_FILTER
+        )
+        return Path(path) if path else None
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreSecret:
+    secret: str
+    new_passphrase: str | None
+
+
+class RestoreSecretDialog(QDialog):
+    """The backup's passphrase, or its recovery key plus a new passphrase."""
+
+    def __init__(self, parent: QWidget | None, backup_name: str, created: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Restaurer une sauvegarde"))
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            _(
+                "Sauvegarde « {name} » du {date}. Saisissez la phrase de passe en vigueur "
+                "quand elle a été faite, ou la clé de récupération (avec alors une nouvelle "
+                "phrase de passe)."
+            ).format(name=backup_name, date=created),
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.secret_edit = QLineEdit(self)
+        self.secret_edit.setObjectName("secret_edit")
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        layout.addWidget(
+            Field(_("Phrase de passe de la sauvegarde, ou clé de récupération"), self.secret_edit)
+        )
+        self.new_passphrase_edit = QLineEdit(self)
+        self.new_passphrase_edit.setObjectName("new_passphrase_edit")
+        self.new_passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        layout.addWidget(
+            Field(
+                _("Nouvelle phrase de passe (seulement avec la clé de récupération)"),
+                self.new_passphrase_edit,
+            )
+        )
+        self.error = FieldError(self, name="restore_error")
+        layout.addWidget(self.error)
+        layout.addWidget(_buttons_row(self, _("Restaurer"), _("Annuler")))
+        self.setMinimumWidth(520)
+        for edit in (self.secret_edit, self.new_passphrase_edit):
+            edit.setMinimumHeight(TOUCH_HEIGHT - 4)
+
+    def accept(self) -> None:
+        if not self.secret_edit.text():
+            self.error.show_message(_("Saisissez la phrase de passe ou la clé de récupération."))
+            return
+        super().accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, backup_name: str, created: str) -> RestoreSecret | None:
+        dialog = cls(parent, backup_name, created)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return RestoreSecret(
+            dialog.secret_edit.text(), dialog.new_passphrase_edit.text() or None
+        )
+
+
+class Printer:
+    """Printing the recovery key sheet (the only secret ever printed)."""
+
+    @classmethod
+    def print_recovery_key(cls, parent: QWidget | None, html: str) -> bool:
+        from PySide6.QtGui import QTextDocument
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        document = QTextDocument()
+        document.setHtml(html)
+        document.print_(printer)
+        return True
+

@@ -1,0 +1,277 @@
+"""Home: find a patient as you type, and what is waiting for you today.
+
+Issue 4: search as you type (name prefix or birth date, debounced 150 ms, answered by
+the store's index in a few ms), follow-ups due (Step 1 every 6 months), unfinished
+visits to resume, and alerts to handle with their count. One screen, no menu to learn:
+Ctrl+F searches, Enter opens the selected line, Ctrl+N creates a patient.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from icope_desktop.i18n import _
+from icope_desktop.services.patients import format_date
+from icope_desktop.ui.shell.wording import (
+    alert_source_label,
+    domain_label,
+    patient_line,
+    visit_kind_label,
+)
+from icope_desktop.ui.widgets.buttons import BigButton
+from icope_desktop.ui.widgets.labels import Card, hint_label, section_label, title_label
+
+SEARCH_DELAY_MS = 150
+SEARCH_LIMIT = 50
+ROLE = Qt.ItemDataRole.UserRole
+
+
+class _List(QListWidget):
+    """A list whose lines open with Enter, a double click or a single tap."""
+
+    opened = Signal(object)
+
+    def __init__(self, parent: QWidget, name: str) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setWordWrap(True)
+        self.setUniformItemSizes(False)
+        self.itemActivated.connect(self._on_item_activated)
+        self.itemClicked.connect(self._on_item_activated)
+
+    def _on_item_activated(self, item: QListWidgetItem) -> None:
+        target = item.data(ROLE)
+        if target is not None:
+            self.opened.emit(target)
+
+    def add_line(self, text: str, target: Any = None) -> QListWidgetItem:
+        item = QListWidgetItem(text)
+        item.setData(ROLE, target)
+        if target is None:
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.addItem(item)
+        return item
+
+    def texts(self) -> list[str]:
+        return [self.item(row).text() for row in range(self.count())]
+
+
+class _SearchEdit(QLineEdit):
+    """Down arrow moves into the results; the list keeps Enter to open."""
+
+    down_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.down_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class HomePage(QWidget):
+    patient_requested = Signal(object)  # PatientId
+    visit_requested = Signal(object)  # VisitId
+    new_patient_requested = Signal()
+    search_done = Signal(int)  # number of results shown
+
+    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setObjectName("page")
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(20, 16, 20, 12)
+        outer.setSpacing(16)
+
+        # left: search ---------------------------------------------------------------------
+        left = QVBoxLayout()
+        left.setSpacing(10)
+        profile = services.settings.profile()
+        greeting = (
+            _("Bonjour {name}").format(name=f"{profile.data.first_name} {profile.data.last_name}")
+            if profile
+            else _("Bonjour")
+        )
+        left.addWidget(title_label(greeting, self, name="greeting_label"))
+        row = QHBoxLayout()
+        self.search_edit = _SearchEdit(self)
+        self.search_edit.setObjectName("search_edit")
+        self.search_edit.setPlaceholderText(
+            _("Rechercher : nom, prénom ou date de naissance (jj/mm/aaaa)")
+        )
+        self.search_edit.setClearButtonEnabled(True)
+        row.addWidget(self.search_edit, 1)
+        self.new_patient_button = BigButton(
+            _("Nouveau patient"), self, primary=True, name="new_patient_button"
+        )
+        self.new_patient_button.setToolTip(_("Ctrl+N"))
+        self.new_patient_button.clicked.connect(self.new_patient_requested.emit)
+        row.addWidget(self.new_patient_button)
+        left.addLayout(row)
+        self.search_hint = hint_label("", self, name="search_hint")
+        left.addWidget(self.search_hint)
+        self.results_list = _List(self, "results_list")
+        self.results_list.opened.connect(self.patient_requested.emit)
+        left.addWidget(self.results_list, 1)
+        outer.addLayout(left, 3)
+
+        # right: today's work --------------------------------------------------------------
+        right = QVBoxLayout()
+        right.setSpacing(10)
+        self.drafts_card, self.drafts_title, self.drafts_list = self._section("drafts")
+        self.due_card, self.due_title, self.due_list = self._section("due")
+        self.alerts_card, self.alerts_title, self.alerts_list = self._section("alerts")
+        for card in (self.drafts_card, self.due_card, self.alerts_card):
+            right.addWidget(card, 1)
+        outer.addLayout(right, 2)
+        self.drafts_list.opened.connect(self.visit_requested.emit)
+        self.due_list.opened.connect(self.patient_requested.emit)
+        self.alerts_list.opened.connect(self.patient_requested.emit)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.run_search)
+        self.search_edit.textChanged.connect(lambda _text: self._timer.start())
+        self.search_edit.returnPressed.connect(self._on_search_return)
+        self.search_edit.down_pressed.connect(self._on_search_down)
+        self.patient_count = 0
+        self.refresh()
+
+    def _section(self, name: str) -> tuple[Card, QLabel, _List]:
+        card = Card(parent=self, name=f"{name}_card")
+        title = section_label("", card, name=f"{name}_title")
+        card.body.addWidget(title)
+        items = _List(card, f"{name}_list")
+        card.body.addWidget(items, 1)
+        return card, title, items
+
+    # --- data ----------------------------------------------------------------------------
+
+    def today(self) -> date:
+        return self.services.patients.today()
+
+    def refresh(self) -> None:
+        """Re-read the three lists (after a visit, a sync, an unlock)."""
+        overview = self.services.patients.home()
+        self.patient_count = overview.patient_count
+        today = self.today()
+        self.drafts_title.setText(
+            _("Visites en cours ({count})").format(count=len(overview.drafts))
+        )
+        self.drafts_list.clear()
+        for draft in overview.drafts:
+            self.drafts_list.add_line(
+                _("{name} · {kind} commencée le {date}").format(
+                    name=draft.patient_name,
+                    kind=visit_kind_label(draft.kind),
+                    date=format_date(draft.performed_on),
+                ),
+                draft.visit_id,
+            )
+        if not overview.drafts:
+            self.drafts_list.add_line(_("Aucune visite en cours : tout est finalisé."))
+        self.due_title.setText(_("Suivis à faire ({count})").format(count=len(overview.due)))
+        self.due_list.clear()
+        for due in overview.due:
+            late = (today - due.due_on).days
+            when = (
+                _("prévu le {date}, en retard de {days} jours").format(
+                    date=format_date(due.due_on), days=late
+                )
+                if late > 0
+                else _("prévu aujourd'hui")
+            )
+            self.due_list.add_line(f"{due.patient_name} · {when}", due.patient_id)
+        if not overview.due:
+            self.due_list.add_line(_("Aucun suivi à faire pour l'instant."))
+        self.alerts_title.setText(
+            _("Alertes à traiter ({count})").format(count=len(overview.alerts))
+        )
+        self.alerts_list.clear()
+        for alert in overview.alerts:
+            who = overview.alert_patients.get(alert.patient_id) if alert.patient_id else None
+            domains = ", ".join(domain_label(code) for code in alert.altered_domains)
+            text = _("Alerte du {date} ({source}) : {count} capacité(s) altérée(s)").format(
+                date=format_date(alert.raised_on),
+                source=alert_source_label(alert.source),
+                count=len(alert.altered_domains),
+            )
+            if domains:
+                text += f" — {domains}"
+            text += "\n" + (who or _("patient à identifier"))
+            self.alerts_list.add_line(text, alert.patient_id)
+        if not overview.alerts:
+            self.alerts_list.add_line(_("Aucune alerte à traiter."))
+        self._show_idle_hint()
+
+    @property
+    def alert_count(self) -> int:
+        return len(self.services.patients.home().alerts)
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    def _show_idle_hint(self) -> None:
+        if not self.search_edit.text().strip():
+            self.search_hint.setText(
+                _(
+                    "{count} patient(s) dans vos dossiers. Tapez les premières lettres du "
+                    "nom ou une date de naissance : la liste se remplit pendant la frappe."
+                ).format(count=self.patient_count)
+            )
+
+    def run_search(self) -> None:
+        self._timer.stop()
+        typed = self.search_edit.text()
+        self.results_list.clear()
+        if not typed.strip():
+            self._show_idle_hint()
+            self.search_done.emit(0)
+            return
+        results = self.services.patients.search(typed, limit=SEARCH_LIMIT)
+        today = self.today()
+        for summary in results:
+            self.results_list.add_line(patient_line(summary, today), summary.id)
+        if results:
+            self.results_list.setCurrentRow(0)
+            self.search_hint.setText(
+                _("{count} patient(s) trouvé(s). Entrée ouvre le premier.").format(
+                    count=len(results)
+                )
+                if len(results) < SEARCH_LIMIT
+                else _("Plus de {count} réponses : précisez la recherche.").format(
+                    count=SEARCH_LIMIT
+                )
+            )
+        else:
+            self.search_hint.setText(
+                _("Aucun patient ne correspond. Vérifiez l'orthographe, ou créez le dossier.")
+            )
+        self.search_done.emit(len(results))
+
+    def _on_search_return(self) -> None:
+        if self._timer.isActive():
+            self.run_search()
+        item = self.results_list.currentItem()
+        if item is not None and item.data(ROLE) is not None:
+            self.patient_requested.emit(item.data(ROLE))
+
+    def _on_search_down(self) -> None:
+        if self.results_list.count():
+            self.results_list.setFocus()
+            if self.results_list.currentRow() < 0:
+                self.results_list.setCurrentRow(0)
