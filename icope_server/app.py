@@ -32,7 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from icope_server.accounts import Caller, authenticate
-from icope_server.capability import capability_statement
+from icope_server.capability import SOFTWARE_VERSION, capability_statement
 from icope_server.codes import READABLE_TYPES
 from icope_server.db import Database
 from icope_server.idempotency import StoredResult, check_key, request_hash, run_once
@@ -255,7 +255,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
 
     app = FastAPI(
         title="ICOPE regional server",
-        version="0.1.0",
+        version=SOFTWARE_VERSION,
         description="HL7 FHIR R4 JSON sync endpoints of the ICOPE regional server. The "
         "normative description is docs/SYNC_PROTOCOL.md.",
         docs_url=None,
@@ -605,6 +605,8 @@ def _install_routes(app: FastAPI, settings: Settings, db: Database) -> None:
         count: Annotated[int | None, Query(alias="_count", ge=1, le=MAX_COUNT)] = None,
     ) -> Response:
         rtype = str(resource_type.value)
+        if any("\x00" in value for value in request.query_params.values()):
+            raise _nul_refused()
         allowed = {"identifier", "_count"} | ({"cursor", "owner"} if rtype == "Task" else set())
         unknown = sorted(set(request.query_params.keys()) - allowed)
         if unknown:
@@ -691,7 +693,33 @@ async def _json_body(request: Request) -> dict[str, Any]:
             "Unreadable body: a JSON object is expected.",
             fhir_code="structure",
         )
+    if b"\\u0000" in raw and _holds_nul(body):
+        raise _nul_refused()
     return body
+
+
+def _holds_nul(value: Any, depth: int = 0) -> bool:
+    """FHIR strings exclude control characters, and PostgreSQL text cannot store U+0000:
+    refused here rather than failing in the database."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if depth > 100:
+        return False
+    if isinstance(value, dict):
+        return any(_holds_nul(k, depth) or _holds_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v, depth + 1) for v in value)
+    return False
+
+
+def _nul_refused() -> FhirError:
+    return fail(
+        400,
+        "invalid-request",
+        "Le caractère NUL (U+0000) est interdit.",
+        "The NUL character (U+0000) is not allowed.",
+        fhir_code="value",
+    )
 
 
 def _process_transaction(

@@ -257,9 +257,12 @@ def _build_message(session: Session, row: LetterDispatch, settings: Settings) ->
         pdf = base64.b64decode(pdf_b64, validate=True)
     except (binascii.Error, ValueError) as error:
         raise RelayError("letter PDF is not base64", permanent=True) from error
+    address = email_of(load_body(recipient))
+    if address is None:  # the GP's record was updated without an address since
+        raise RelayError("GP e-mail address missing", permanent=True)
     message = EmailMessage()
     message["From"] = settings.smtp_from
-    message["To"] = email_of(load_body(recipient)) or ""
+    message["To"] = address
     if account.email:
         message["Reply-To"] = account.email
     message["Subject"] = SUBJECT
@@ -335,6 +338,9 @@ def dispatch_due(
             relay.send(message)
         except RelayError as failure:
             error = failure
+        except Exception as failure:  # a bug must not leave the letter claimed for good
+            log.error("letter dispatch %d: unexpected %s", row_id, type(failure).__name__)
+            error = RelayError(type(failure).__name__, permanent=False)
         outcome = _record(db, row_id, error, settings)
         counts[outcome] += 1
         detail = f" ({error.summary})" if error else ""

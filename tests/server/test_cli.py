@@ -198,18 +198,18 @@ def test_served_by_two_processes_on_one_database(upgraded, tmp_path, capsys):
         wait_healthy(url)
         bundle, _ = visit_bundle()
         headers = {"Authorization": f"Bearer {token}"}
-        results: list = [None] * 12
+        results: list = [None] * 8
 
         def post(i: int) -> None:  # new connections: spread over both workers
             results[i] = httpx.post(f"{url}/", json=bundle, timeout=30,
                                     headers={**headers, "Idempotency-Key": f"w-{i}"})
 
-        threads = [threading.Thread(target=post, args=(i,)) for i in range(12)]
+        threads = [threading.Thread(target=post, args=(i,)) for i in range(8)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        assert [r.status_code for r in results] == [200] * 12
+        assert [r.status_code for r in results] == [200] * 8
         assert len({r.text.replace("201 Created", "200 OK") for r in results}) == 1
         assert httpx.get(f"{url}/Task", headers={"Authorization": f"Bearer {DEMO_TOKEN}"}
                          ).status_code == 401

@@ -219,3 +219,17 @@ def test_letter_pdf_must_be_base64(mail_server):
     response = nurse.post_bundle(transaction(upsert(patient(p), p), upsert(gp(g), g), *entries))
     assert response.status_code == 422  # FHIR base64Binary format
     assert base64.b64encode(PDF)
+
+
+def test_a_gp_address_removed_before_sending_fails_the_letter_visibly(mail_server):
+    nurse = mail_server.new_practitioner()
+    p, g = new_urn(), new_urn()
+    entries, _ = letter_entries(p, g)
+    answer = nurse.post_bundle(transaction(upsert(patient(p), p), upsert(gp(g), g), *entries))
+    communication_id = answer.json()["entry"][-1]["response"]["location"].split("/")[1]
+    doctor = gp(g)
+    del doctor["telecom"]  # the GP's record is corrected on the laptop while the relay is down
+    assert nurse.post_bundle(transaction(upsert(doctor, g))).status_code == 200
+    row = wait_for(lambda: (r := dispatch_row(mail_server, communication_id)).status == "failed"
+                   and r)
+    assert row.last_error == "GP e-mail address missing"

@@ -59,7 +59,7 @@ def test_no_generated_request_causes_a_server_error(server):
         for mode, strategy in strategies:
 
             @given(case=strategy)
-            @settings(max_examples=15, deadline=None, derandomize=True, database=None,
+            @settings(max_examples=10, deadline=None, derandomize=True, database=None,
                       suppress_health_check=list(HealthCheck))
             def call(case) -> None:
                 headers = {"Authorization": f"Bearer {token}"}

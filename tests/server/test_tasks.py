@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import uuid
@@ -11,9 +12,10 @@ from datetime import date
 import pytest
 
 from icope_server.accounts import find_account, set_territories
-from icope_server.alerts_import import import_alerts
+from icope_server.alerts_import import ImportRefusedError, alerts_from_bundle, import_alerts
 from icope_server.codes import ICOPE_CS
-from icope_server.tasks import Alert, AlertPerson, assign_waiting, reassign
+from icope_server.models import utcnow
+from icope_server.tasks import Alert, AlertPerson, alert_task_body, assign_waiting, reassign
 from tests.server.bundles import transaction
 
 _STEMS = iter(random.sample(range(100, 1000), 900))
@@ -271,3 +273,22 @@ def test_cursor_misses_nothing_while_alerts_arrive_concurrently(server):
     producer.join()
     assert len(seen) == 30
     assert cursors == sorted(cursors)
+
+
+def test_alerts_arrive_as_a_fhir_bundle_too(server):
+    postcode = unique_postcode()
+    nurse = server.new_practitioner((postcode,))
+    alert = make_alert(postcode, domains=("cognition", "vitality", "vision", "hearing"))
+    task = alert_task_body(alert, f"urn:uuid:{uuid.uuid4()}", None, utcnow())
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": task}]}
+    (parsed,) = alerts_from_bundle(json.dumps(bundle), threshold=3, today=date(2025, 3, 5))
+    assert parsed == alert
+    assert import_alerts(server.db, [parsed]).created == 1
+    (pulled,), _, _ = pull(nurse)
+    assert pulled["identifier"][1]["value"] == alert.key
+    task["input"] = task["input"][2:]  # two altered capacities left: not an alert
+    bundle["entry"].append({"resource": {"resourceType": "Patient"}})
+    with pytest.raises(ImportRefusedError) as refused:
+        alerts_from_bundle(json.dumps(bundle), threshold=3, today=date(2025, 3, 5))
+    assert {(p.line, p.column) for p in refused.value.problems} == {
+        (0, "altered_domains"), (1, "resource")}

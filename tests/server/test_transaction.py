@@ -219,3 +219,15 @@ def test_request_over_ten_megabytes_is_refused_with_413(server):
     streamed = nurse.client.post("/", content=chunks(), headers={"Idempotency-Key": "big"})
     assert streamed.status_code == 413
     assert server.count("Patient", nurse.rpps) == 0
+
+
+def test_nul_characters_are_refused_not_a_server_error(server):
+    """PostgreSQL text cannot hold U+0000; FHIR strings exclude control characters."""
+    nurse = server.new_practitioner()
+    bundle, _ = visit_bundle()
+    bundle["entry"][0]["resource"]["identifier"].append({"system": "urn:x", "value": "a\x00b"})
+    response = nurse.post_bundle(bundle)
+    assert response.status_code == 400
+    search = nurse.client.get("/Patient", params={"identifier": "urn:x|a\x00b"})
+    assert search.status_code == 400
+    assert server.count("Patient", nurse.rpps) == 0
