@@ -167,11 +167,13 @@ TASK_SCHEMA: dict[str, Any] = {
     },
     "description": "The Task with its decision elements (docs/SYNC_PROTOCOL.md §5.3).",
 }
-OUTCOME_RESPONSE = {
+OUTCOME_RESPONSE: dict[str, Any] = {
     "description": "OperationOutcome (docs/SYNC_PROTOCOL.md §8)",
     "content": {"application/fhir+json": {"schema": {"type": "object"}}},
 }
-FHIR_RESPONSE = {"content": {"application/fhir+json": {"schema": {"type": "object"}}}}
+FHIR_RESPONSE: dict[str, Any] = {
+    "content": {"application/fhir+json": {"schema": {"type": "object"}}}
+}
 
 
 class PayloadTooLargeError(Exception):
@@ -456,7 +458,9 @@ def _install_routes(app: FastAPI, settings: Settings, db: Database) -> None:
 
     CallerDep = Annotated[Caller, Depends(current_caller)]  # noqa: N806
 
-    errors = {status: OUTCOME_RESPONSE for status in (400, 401, 404, 409, 410, 412, 413, 422)}
+    errors: dict[int | str, dict[str, Any]] = {
+        status: OUTCOME_RESPONSE for status in (400, 401, 404, 409, 410, 412, 413, 422)
+    }
 
     @app.get(
         "/metadata",

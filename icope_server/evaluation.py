@@ -94,7 +94,7 @@ def _column_of(observation: dict[str, Any]) -> str | None:
     codings = code.get("coding") if isinstance(code, dict) else None
     for coding in codings if isinstance(codings, list) else []:
         if isinstance(coding, dict):
-            name = _BY_CODE.get((coding.get("system"), coding.get("code")))
+            name = _BY_CODE.get((str(coding.get("system")), str(coding.get("code"))))
             if name:
                 return name
     return None
@@ -116,10 +116,10 @@ def evaluation_rows(db: Database, key: bytes | None) -> Iterator[list[str]]:
             observation = json.loads(content)
             if observation.get("status") in ("entered-in-error", "cancelled"):
                 continue
-            encounter = reference_of(observation.get("encounter"))
+            visit_reference = reference_of(observation.get("encounter"))
             column = _column_of(observation)
-            if encounter and column:
-                results.setdefault(encounter.removeprefix("Encounter/"), {})[column] = (
+            if visit_reference and column:
+                results.setdefault(visit_reference.removeprefix("Encounter/"), {})[column] = (
                     observation_value(observation)
                 )
         encounters = session.scalars(

@@ -246,6 +246,7 @@ def _build_message(session: Session, row: LetterDispatch, settings: Settings) ->
     resource = load_body(communication)
     parts = letter_parts(resource)
     assert parts is not None
+    pdf_b64: str | None
     if parts.inline_pdf is not None:
         pdf_b64 = parts.inline_pdf
     else:

@@ -25,6 +25,6 @@ def _run(conn: Connection) -> None:
 if connection is not None:
     _run(connection)
 else:  # `alembic` command line with sqlalchemy.url set in a config file
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as conn:
         _run(conn)
