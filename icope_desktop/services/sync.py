@@ -34,6 +34,7 @@ from icope_desktop.store.repositories import Repositories
 from icope_desktop.store.settings import SettingKey
 from icope_desktop.sync.errors import (
     AuthenticationRequired,
+    BadAddress,
     DemoTokenRefused,
     NotConfigured,
     ProtocolMismatch,
@@ -269,7 +270,10 @@ class SyncService:
         url = self.repos.settings.get(SettingKey.SERVER_URL)
         if not url:
             return False
-        transport = self._transport_factory(url, None, self.retry)
+        try:
+            transport = self._transport_factory(url, None, self.retry)
+        except SyncError:
+            return False
         try:
             transport.metadata()
         except SyncError:
@@ -288,7 +292,10 @@ class SyncService:
             self._refuse_demo_token(token)
         except DemoTokenRefused as error:
             return ConnectionCheck(ConnectionStatus.BAD_TOKEN, None, error.message)
-        transport = self._transport_factory(url, token, self.retry)
+        try:
+            transport = self._transport_factory(url, token, self.retry)
+        except BadAddress:
+            return _check(ConnectionStatus.NOT_A_SERVER)
         try:
             capability = transport.metadata()
             name = _server_name(capability)
@@ -299,7 +306,7 @@ class SyncService:
             return _check(ConnectionStatus.TLS_ERROR)
         except (ServerUnreachable, ServerFailure):
             return _check(ConnectionStatus.UNREACHABLE)
-        except (ProtocolMismatch, Refused):
+        except (ProtocolMismatch, Refused, BadAddress):
             return _check(ConnectionStatus.NOT_A_SERVER)
         finally:
             transport.close()

@@ -71,6 +71,13 @@ class TlsFailure(SyncError):
     )
 
 
+class BadAddress(SyncError):
+    default_message = Text(
+        fr="L'adresse du serveur est mal écrite : vérifiez-la (https://…).",
+        en="The server address is malformed: check it (https://…).",
+    )
+
+
 class ServerFailure(SyncError):
     """5xx, 409 transaction-conflict, or an unreadable answer, after every retry."""
 

@@ -84,6 +84,7 @@ class PulledTask:
     alert: PulledAlertTask
     person: IncomingPerson | None
     last_modified: datetime | None
+    authored: datetime | None = None
     reassigned: bool = False
     notes: tuple[str, ...] = field(default=())
 
@@ -172,6 +173,7 @@ def parse_task(task: dict[str, Any]) -> PulledTask:
     )
     meta = task.get("meta") or {}
     last_modified = _datetime(task.get("lastModified")) or _datetime(meta.get("lastUpdated"))
+
     alert = PulledAlertTask(
         server_id=str(task["id"]),
         raised_on=raised or (last_modified.date() if last_modified else date(1970, 1, 1)),
@@ -181,7 +183,8 @@ def parse_task(task: dict[str, Any]) -> PulledTask:
         payload=task,
     )
     reassigned = status == "cancelled" and not task.get("contained")
-    return PulledTask(alert, _person(task), last_modified, reassigned)
+    authored = _datetime(task.get("authoredOn"))
+    return PulledTask(alert, _person(task), last_modified, authored, reassigned)
 
 
 def business_status(task: dict[str, Any] | Any) -> str | None:

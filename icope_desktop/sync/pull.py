@@ -10,9 +10,12 @@
   candidate of `find_possible_duplicates` that matches exactly (same birth date, names and
   sex), links it; anything less certain is left for the practitioner to confirm in the
   inbox ("Lier à ce dossier" / "Créer un nouveau dossier"), never merged silently.
-* Demographics (DESIGN.md "Conflicts"): for a linked patient, the server's contact details
-  win unless the local file has unsynced edits or was edited after the server's version;
-  either way the practitioner is told.
+* Demographics (DESIGN.md "Conflicts"): when a new alert's person is linked to a local
+  file, the server's contact details win unless the local file has unsynced edits or was
+  edited after the alert was written (`authoredOn`, the date of the server's version of
+  these details; `lastModified` moves with every decision and says nothing about them);
+  either way the practitioner is told. Identity fields (names, birth date, sex, INS) are
+  never changed by a pull: identity vigilance leaves that to the practitioner.
 """
 
 from __future__ import annotations
@@ -85,7 +88,9 @@ def reconcile_contact(
     )
     status = repos.outbox.record_status(EntityKind.PATIENT, patient_id)
     unsynced = status is not None and status.status is SyncStatus.WAITING
-    if unsynced or server_time is None or patient.updated_at > server_time:
+    # The server stamps to the second: a local edit counts as newer only in a later second.
+    local_time = patient.updated_at.replace(microsecond=0)
+    if unsynced or server_time is None or local_time > server_time:
         return Text(
             fr=f"{name} : coordonnées différentes sur le serveur ; votre version, plus récente, "
             "est conservée.",
@@ -155,8 +160,9 @@ class Puller:
                 if patient_id is not None and existing is None:
                     report.linked += 1
             pulled.append(dataclasses.replace(task.alert, patient_id=patient_id))
-            if patient_id is not None and task.person is not None:
-                to_reconcile.append((patient_id, task.person.contact, task.last_modified))
+            fresh = existing is None and task.alert.server_status == "requested"
+            if fresh and patient_id is not None and task.person is not None:
+                to_reconcile.append((patient_id, task.person.contact, task.authored))
         if pulled:
             report.created += self.repos.alerts.upsert_pulled(pulled).created
         for patient_id, contact, moment in to_reconcile:

@@ -36,6 +36,7 @@ import httpx
 from icope_desktop.i18n import Text
 from icope_desktop.sync.errors import (
     AuthenticationRequired,
+    BadAddress,
     Cancelled,
     ProtocolMismatch,
     ServerFailure,
@@ -168,14 +169,17 @@ class HttpTransport:
         headers = {"Accept": FHIR_JSON, "User-Agent": "icope-desktop"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        self._client = httpx.Client(
-            base_url=self.base_url,
-            headers=headers,
-            timeout=timeout,
-            verify=verify,
-            transport=transport,
-            follow_redirects=False,
-        )
+        try:
+            self._client = httpx.Client(
+                base_url=self.base_url,
+                headers=headers,
+                timeout=timeout,
+                verify=verify,
+                transport=transport,
+                follow_redirects=False,
+            )
+        except (httpx.InvalidURL, ValueError):
+            raise BadAddress() from None
 
     def close(self) -> None:
         self._client.close()
@@ -293,6 +297,8 @@ class HttpTransport:
                 method, path, headers=headers,
                 timeout=timeout or self._client.timeout, **kwargs,
             )
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol):
+            raise BadAddress() from None
         except httpx.TimeoutException as exc:
             log.info("sync %s %s: timeout (request %s)", method, path or "/", request_id)
             raise _Retryable(ServerUnreachable()) from exc

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from icope_desktop.screening import ScoringContext, evaluate_visit, score
+from icope_desktop.screening import ScoringContext, answers_from_json, evaluate_visit, score
 from icope_desktop.store.billing import TariffTable
 from icope_desktop.store.local_store import Store
 from icope_desktop.store.records import (
@@ -124,24 +124,33 @@ def finalized_visit(
     *,
     step1: dict | None = None,
     with_phq9: bool = True,
+    answers: dict[str, dict] | None = None,
 ) -> VisitId:
-    """A Step 1 (+ PHQ-9) visit typed answer by answer (autosave) then finalized."""
+    """A Step 1 (+ PHQ-9) visit, or the given instruments' `answers`, typed answer by
+    answer (autosave) then finalized."""
     store = practice.store
-    instruments = ("step1", "phq9") if with_phq9 else ("step1",)
+    if answers is None:
+        answers = {"step1": step1 or STEP1_ALTERED}
+        if with_phq9:
+            answers["phq9"] = PHQ9
+    instruments = tuple(answers)
+    kind = VisitKind.STEP1 if "step1" in answers else VisitKind.STEP2
     visit_id = store.visits.start_visit(
-        patient_id, VisitKind.STEP1, performed_on=day, instruments=instruments
+        patient_id, kind, performed_on=day, instruments=instruments
     )
-    answers = {"step1": step1 or STEP1_ALTERED, "phq9": PHQ9}
     results = {}
     for instrument in instruments:
         assessment_id = store.visits.open_assessment(visit_id, instrument)
         for item, value in answers[instrument].items():
             store.visits.save_draft_answer(assessment_id, item, value)
         results[instrument] = score(
-            instrument, answers[instrument], ScoringContext(age_years=80, visit_date=day)
+            instrument,
+            answers_from_json(answers[instrument]),
+            ScoringContext(age_years=80, visit_date=day),
         )
     evaluation = evaluate_visit(
-        results["step1"], {k: v for k, v in results.items() if k != "step1"}, visit_date=day
+        results.get("step1"), {k: v for k, v in results.items() if k != "step1"},
+        visit_date=day,
     )
     care_plan = [
         CarePlanEntry(domain=r.domain.value, code=r.code, label=r.label)
