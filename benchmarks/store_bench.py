@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, insert, update
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 
 from icope_desktop.i18n import Text
 from icope_desktop.store.engine import POOL_OPTIONS, apply_pragmas, install_transaction_control
@@ -44,6 +44,7 @@ from icope_desktop.store.models import (
     BillingLineRow,
     CarePlanItemRow,
     OutboxRow,
+    PatientRow,
     VisitRow,
 )
 from icope_desktop.store.records import (
@@ -370,6 +371,17 @@ def _insert_visits(side: Side, plan: dict[str, list[dict[str, Any]]]) -> None:
             update(VisitRow)
             .where(VisitRow.id.in_(ids))
             .values(status=RecordStatus.FINAL, finalized_at=visits[0]["created_at"])
+        )
+        # What finalize_visit keeps up to date, done here for the bulk-loaded visits.
+        last_step1 = (
+            select(func.max(VisitRow.performed_on))
+            .where(VisitRow.patient_id == PatientRow.id, VisitRow.status == RecordStatus.FINAL)
+            .scalar_subquery()
+        )
+        session.execute(
+            update(PatientRow)
+            .where(PatientRow.id.in_({row["patient_id"] for row in visits}))
+            .values(last_step1_on=last_step1)
         )
 
 

@@ -158,15 +158,19 @@ def search_tokens(identity: Identity) -> list[tuple[str, int]]:
     return list(found)
 
 
-def _write_tokens(
-    session: Session, patient_id: uuid.UUID, identity: Identity, *, replace: bool
-) -> None:
+def _write_tokens(session: Session, row: PatientRow, identity: Identity, *, replace: bool) -> None:
     if replace:
         session.execute(
-            delete(PatientSearchTokenRow).where(PatientSearchTokenRow.patient_id == patient_id)
+            delete(PatientSearchTokenRow).where(PatientSearchTokenRow.patient_id == row.id)
         )
     session.add_all(
-        PatientSearchTokenRow(token=token, patient_id=patient_id, field=field)
+        PatientSearchTokenRow(
+            token=token,
+            patient_id=row.id,
+            field=field,
+            sort_key=row.sort_key,
+            birth_date_key=row.birth_date_key,
+        )
         for token, field in search_tokens(identity)
     )
 
@@ -231,7 +235,7 @@ class PatientRepository:
                 row = PatientRow(id=uuid.uuid4(), created_at=now, updated_at=now)
                 _fill(row, data)
                 session.add(row)
-                _write_tokens(session, row.id, data.identity, replace=False)
+                _write_tokens(session, row, data.identity, replace=False)
                 enqueue(session, EntityKind.PATIENT, row.id, now)
                 record_event(
                     session,
@@ -258,7 +262,7 @@ class PatientRepository:
             changed = sorted(_changed_fields(_patient(row).data, cleaned))
             _fill(row, cleaned)
             row.updated_at = now
-            _write_tokens(session, row.id, cleaned.identity, replace=True)
+            _write_tokens(session, row, cleaned.identity, replace=True)
             enqueue(session, EntityKind.PATIENT, row.id, now)
             record_event(
                 session,
@@ -320,30 +324,33 @@ class PatientRepository:
         if not name_tokens and not date_prefix:
             return []
         params: dict[str, object] = {"limit": limit}
-        where: list[str] = []
         if date_prefix:
             params["dlo"], params["dhi"] = date_prefix, prefix_upper_bound(date_prefix)
-            where.append("p.birth_date_key >= :dlo AND p.birth_date_key < :dhi")
         if name_tokens:
+            # Ranking and LIMIT inside the token index; only the shown rows touch `patient`.
             first, *others = name_tokens
             params["lo0"], params["hi0"] = first, prefix_upper_bound(first)
+            where = ["t.token >= :lo0", "t.token < :hi0"]
+            if date_prefix:
+                where.append("t.birth_date_key >= :dlo AND t.birth_date_key < :dhi")
             for index, token in enumerate(others, start=1):
                 params[f"lo{index}"], params[f"hi{index}"] = token, prefix_upper_bound(token)
                 where.append(
-                    "p.id IN (SELECT patient_id FROM patient_search_token "
+                    "t.patient_id IN (SELECT patient_id FROM patient_search_token "
                     f"WHERE token >= :lo{index} AND token < :hi{index})"
                 )
             sql = (
                 f"SELECT {_SUMMARY_COLUMNS} FROM ("
-                "SELECT patient_id, min(field) AS field FROM patient_search_token "
-                "WHERE token >= :lo0 AND token < :hi0 GROUP BY patient_id) AS m "
-                "JOIN patient AS p ON p.id = m.patient_id "
-                + (f"WHERE {' AND '.join(where)} " if where else "")
-                + "ORDER BY (m.field = 2), p.sort_key LIMIT :limit"
+                "SELECT t.patient_id AS patient_id, min(t.field = 2) AS late, "
+                "t.sort_key AS sort_key FROM patient_search_token AS t "
+                f"WHERE {' AND '.join(where)} GROUP BY t.patient_id "
+                "ORDER BY late, sort_key LIMIT :limit) AS m "
+                "JOIN patient AS p ON p.id = m.patient_id ORDER BY m.late, m.sort_key"
             )
         else:
             sql = (
-                f"SELECT {_SUMMARY_COLUMNS} FROM patient AS p WHERE {where[0]} "
+                f"SELECT {_SUMMARY_COLUMNS} FROM patient AS p "
+                "WHERE p.birth_date_key >= :dlo AND p.birth_date_key < :dhi "
                 "ORDER BY p.birth_date_key, p.sort_key LIMIT :limit"
             )
         with self._db.reading() as session:

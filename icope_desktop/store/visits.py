@@ -355,6 +355,12 @@ class VisitRepository:
                 if line is not None:
                     lines.append(line)
             session.flush()
+            if answered & STEP1_INSTRUMENTS:
+                patient = session.get(PatientRow, visit.patient_id)
+                if patient is not None and (
+                    patient.last_step1_on is None or patient.last_step1_on < visit.performed_on
+                ):
+                    patient.last_step1_on = visit.performed_on  # derived, not synced
 
             enqueue(session, EntityKind.VISIT, visit.id, now)
             for line in lines:
@@ -533,17 +539,14 @@ class VisitRepository:
 
         Next due = the last final Step 1 + N calendar months (clinical spec §1, Step 4;
         N = the `follow_up_months` setting, 6 by default). Patients who left the
-        programme are not listed.
+        programme are not listed. `patient.last_step1_on`, kept by `finalize_visit`,
+        makes this an index range rather than a scan of every visit.
         """
         months = months or int(self._settings.get(SettingKey.FOLLOW_UP_MONTHS))
         cutoff = _latest_due_cutoff(today, months)
         sql = text(
-            "SELECT p.id, p.birth_name, p.used_name, p.first_names, max(v.performed_on) AS last "
-            "FROM visit AS v "
-            "JOIN assessment AS a ON a.visit_id = v.id AND a.instrument_id = 'step1' "
-            "JOIN patient AS p ON p.id = v.patient_id "
-            "WHERE v.status = 'final' AND p.exited_on IS NULL "
-            "GROUP BY p.id HAVING max(v.performed_on) <= :cutoff"
+            "SELECT id, birth_name, used_name, first_names, last_step1_on FROM patient "
+            "WHERE last_step1_on <= :cutoff AND exited_on IS NULL"
         )
         with self._db.reading() as session:
             rows = session.execute(sql, {"cutoff": cutoff.isoformat()}).all()

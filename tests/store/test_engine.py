@@ -66,3 +66,20 @@ def test_a_cleared_key_stops_new_connections(tmp_path):
     assert holder.is_cleared
     with pytest.raises(StoreLocked), engine.connect():
         pass
+
+
+def test_database_errors_never_carry_bound_values(engine):
+    """hide_parameters: an error about a patient row does not repeat the patient's name."""
+    from sqlalchemy.exc import IntegrityError
+
+    with engine.connect() as connection, pytest.raises(IntegrityError) as caught:
+        connection.execute(
+            text(
+                "INSERT INTO patient (id, birth_name, first_names, birth_date, sex, ins_status, "
+                "created_at, updated_at) VALUES (:id, :name, '', '1950-01-01', 'F', "
+                "'provisional', '2025-01-01', '2025-01-01')"
+            ),
+            {"id": "0" * 32, "name": "Quasimodoza"},
+        )
+    assert "Quasimodoza" not in str(caught.value)
+    assert "hidden" in str(caught.value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import sqlite3
 import uuid
+from datetime import date
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -100,6 +101,8 @@ def test_upgrade_from_the_first_revision_keeps_and_indexes_the_data(old_database
         "Lefèvre",
         "N'Diaye",
     ]
+    due = repos.visits.list_due_followups(date(2024, 11, 2))  # last Step 1 backfilled
+    assert [(d.patient_id.hex, d.due_on) for d in due] == [(ids["p1"], date(2024, 11, 2))]
     visit = repos.visits.get_visit(uuid.UUID(ids["v1"]))
     assert visit.status is RecordStatus.FINAL
     assert visit.assessment("step1").answers == {"step1_c4": 2}
