@@ -11,8 +11,9 @@ from sqlalchemy import select
 from icope_server.accounts import create_token, revoke_tokens
 from icope_server.codes import BUSINESS_ID_SYSTEM, DEMO_TOKEN
 from icope_server.models import ApiToken, utcnow
-from tests.server.bundles import create, encounter, new_urn, transaction, visit_bundle
-from tests.server.conftest import running_server
+
+from .bundles import create, encounter, new_urn, transaction, visit_bundle
+from .conftest import running_server
 
 AUTHENTICATED = [
     ("post", "/"),

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from icope_server.billing import batch_lines, export_pending, render_csv, summary
 from icope_server.codes import BUSINESS_ID_SYSTEM, INS_TEST_NIR
 from icope_server.models import BillingLine
-from tests.server.bundles import (
+
+from .bundles import (
     charge_item,
     create,
     new_urn,
@@ -23,7 +24,7 @@ from tests.server.bundles import (
     upsert,
     visit_bundle,
 )
-from tests.server.conftest import TEST_KEY
+from .conftest import TEST_KEY
 
 
 def expected_pseudonym(kind: str, value: str) -> str:

@@ -20,7 +20,8 @@ import pytest
 
 from icope_server.cli import main as cli_main
 from icope_server.codes import DEMO_TOKEN
-from tests.server.bundles import visit_bundle
+
+from .bundles import visit_bundle
 
 KEY_HEX = bytes(range(32)).hex()
 

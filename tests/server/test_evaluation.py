@@ -10,7 +10,8 @@ import pytest
 from icope_server.codes import BUSINESS_ID_SYSTEM
 from icope_server.evaluation import HEADER, departement, render_evaluation_csv
 from icope_server.pseudonyms import PseudonymKeyMissingError
-from tests.server.bundles import create, new_urn, phq9_total, transaction, visit_bundle
+
+from .bundles import create, new_urn, phq9_total, transaction, visit_bundle
 
 
 def rows_of(server) -> list[dict[str, str]]:

@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 from icope_server.codes import BUSINESS_ID_SYSTEM
 from icope_server.idempotency import purge_expired
 from icope_server.models import IdempotencyRecord, utcnow
-from tests.server.bundles import (
+
+from .bundles import (
     create,
     encounter,
     new_urn,

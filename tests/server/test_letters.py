@@ -17,8 +17,9 @@ from aiosmtpd.controller import Controller
 from icope_server.cli import main as cli_main
 from icope_server.letters import SmtpRelay, dispatch_due, retry_failed
 from icope_server.models import LetterDispatch
-from tests.server.bundles import PDF, gp, letter_entries, new_urn, patient, transaction, upsert
-from tests.server.conftest import running_server, server_settings
+
+from .bundles import PDF, gp, letter_entries, new_urn, patient, transaction, upsert
+from .conftest import running_server, server_settings
 
 GP_EMAIL = "paul.durand@medecin.mssante.fr"
 

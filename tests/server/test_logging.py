@@ -6,7 +6,8 @@ import logging
 
 from icope_server import app as app_module
 from icope_server.codes import INS_TEST_NIR
-from tests.server.bundles import visit_bundle
+
+from .bundles import visit_bundle
 
 
 def test_access_log_has_ids_and_counts_but_no_query_string(server, caplog):

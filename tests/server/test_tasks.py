@@ -16,7 +16,8 @@ from icope_server.alerts_import import ImportRefusedError, alerts_from_bundle, i
 from icope_server.codes import ICOPE_CS
 from icope_server.models import utcnow
 from icope_server.tasks import Alert, AlertPerson, alert_task_body, assign_waiting, reassign
-from tests.server.bundles import transaction
+
+from .bundles import transaction
 
 _STEMS = iter(random.sample(range(100, 1000), 900))
 

@@ -7,7 +7,8 @@ import json
 import threading
 
 from icope_server.codes import BUSINESS_ID_SYSTEM, ICOPE_CS
-from tests.server.bundles import (
+
+from .bundles import (
     create,
     encounter,
     new_urn,
