@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -183,7 +183,18 @@ class MainWindow(QMainWindow):
         self.top_bar.setVisible(chrome)
         self.title_label.setText(title)
         self.back_button.setEnabled(bool(self.history))
+        self.focus_page()
         self.page_changed.emit(kind)
+
+    def focus_page(self) -> None:
+        """Put the cursor where work starts on the current page (keyboard first)."""
+        focus = getattr(self.current_page(), "focus_first", None)
+        if callable(focus):
+            focus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.focus_page)
 
     # --- entry: first launch, unlock, demo, restore ----------------------------------------
 
@@ -205,7 +216,6 @@ class MainWindow(QMainWindow):
         self.place = None
         self._set_page(page, "first_launch", "", chrome=False)
         self.status.clear_counts(locked=False)
-        page.show_step(page.PROFILE)
 
     def show_unlock(self) -> None:
         from icope_desktop.ui.shell.unlock import UnlockPage
@@ -215,7 +225,6 @@ class MainWindow(QMainWindow):
         page.restore_requested.connect(self.start_restore)
         self.place = None
         self._set_page(page, "unlock", "", chrome=False)
-        page.focus_passphrase()
 
     def start_demo(self, setup: Any, seed: Any = None) -> None:
         """Create the demo store and seed it off the UI thread, then open the home."""
@@ -381,7 +390,6 @@ class MainWindow(QMainWindow):
             home.patient_requested.connect(self.open_patient)
             home.visit_requested.connect(self.open_visit)
             home.new_patient_requested.connect(self.new_patient)
-            QTimer.singleShot(0, home.focus_search)
             return home, _("Accueil")
         if place.kind == "patient":
             from icope_desktop.ui.shell.patient_page import PatientPage

@@ -350,6 +350,9 @@ class FirstLaunchPage(QWidget):
         if focus is not None:
             focus.setFocus()
 
+    def focus_first(self) -> None:
+        self.show_step(self.step)
+
     @property
     def step(self) -> int:
         return self.steps.currentIndex()

@@ -221,6 +221,9 @@ class HomePage(QWidget):
     def alert_count(self) -> int:
         return len(self.services.patients.home().alerts)
 
+    def focus_first(self) -> None:
+        self.search_edit.setFocus()
+
     def focus_search(self) -> None:
         self.search_edit.setFocus()
         self.search_edit.selectAll()

@@ -224,6 +224,8 @@ class PatientFormPage(QWidget):
             self.load_form(services.patients.to_form(services.patients.get(patient_id)))
         self._update_eligibility()
         self.show_gp_form(False)
+
+    def focus_first(self) -> None:
         self.birth_name_edit.setFocus()
 
     def _add(

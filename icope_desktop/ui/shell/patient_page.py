@@ -181,6 +181,8 @@ class PatientPage(QWidget):
         )
         right.addWidget(contact)
         right.addStretch(1)
+
+    def focus_first(self) -> None:
         self.new_visit_button.setFocus()
 
     def set_history_widget(self, widget: QWidget) -> None:

@@ -205,8 +205,11 @@ class UnlockPage(QWidget):
         self.passphrase_card.setVisible(not on)
         (self.recovery_key_edit if on else self.passphrase_edit).setFocus()
 
-    def focus_passphrase(self) -> None:
-        self.passphrase_edit.setFocus()
+    def focus_first(self) -> None:
+        if self.recovery_card.isVisible():
+            self.recovery_key_edit.setFocus()
+        else:
+            self.passphrase_edit.setFocus()
 
     def _set_busy(self, busy: bool, label: str = "") -> None:
         self.busy = busy

@@ -125,7 +125,10 @@ def unlock(qtbot, window, passphrase: str = PASSPHRASE) -> None:
     assert window.page_kind == "unlock"
     type_into(qtbot, child(window, QLineEdit, "passphrase_edit"), passphrase)
     click(qtbot, child(window, QPushButton, "unlock_button"))
-    qtbot.waitUntil(lambda: window.page_kind == "home", timeout=10_000)
+    qtbot.waitUntil(
+        lambda: window.session.is_unlocked and window.page_kind not in ("unlock", "busy"),
+        timeout=20_000,
+    )
 
 
 def visible_texts(window) -> list[str]:
