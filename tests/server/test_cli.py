@@ -235,3 +235,20 @@ def test_served_by_two_processes_on_one_database(upgraded, tmp_path, capsys):
     assert cli_main(["evaluation", "export", "--database-url", upgraded, "--out",
                      str(tmp_path / "nokey.csv")]) == 2
     assert "ICOPE_PSEUDONYM_KEY" in capsys.readouterr().err
+
+
+def test_migrations_build_exactly_the_models(upgraded):
+    """A model change must travel with its Alembic revision (STYLE.md §6)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from icope_server.models import Base
+
+    engine = create_engine(upgraded)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
