@@ -21,6 +21,7 @@ is what the shell calls before the auto-lock closes the store.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -626,6 +627,8 @@ class DraftWriter:
             return not self._pending and not self._busy and self._failures == failures
 
     def close(self, timeout: float = 10.0) -> bool:
+        """Flush, then stop the thread; a write still failing then is given up (and
+        was reported through `on_error`)."""
         done = self.flush(timeout)
         with self._lock:
             self._closed = True
@@ -650,14 +653,17 @@ class DraftWriter:
                 except Exception as exc:  # reported to the UI
                     log.warning("draft write failed: %s", type(exc).__name__)
                     with self._lock:
-                        if _is_transient(exc):
+                        if _is_transient(exc) and not self._closed:
                             self._pending.setdefault(key, write)  # retried at the next wake
                         self._busy = False
                         self._failures += 1
                         self._lock.notify_all()
                     if self._on_error is not None:
-                        self._on_error(exc)
-                    break
+                        with contextlib.suppress(RuntimeError):  # the page is gone
+                            self._on_error(exc)
+                    if not self._closed:
+                        break
+                    continue
                 with self._lock:
                     self._busy = False
                     self._lock.notify_all()

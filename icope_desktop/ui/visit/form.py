@@ -285,7 +285,7 @@ class InstrumentForm(QWidget):
     def focus_first(self) -> None:
         """The first unanswered question, else the first one."""
         rows = self.visible_rows()
-        target = next((r for r in rows if not r.is_answered and r.item.required), None)
+        target = next((r for r in rows if not r.is_answered), None)
         if target is None and rows:
             target = rows[0]
         if target is not None:

@@ -78,7 +78,7 @@ class ItemRow(QWidget):
         self.label = QLabel(item.label.get(lang), self)
         self.label.setProperty("role", "item")
         self.label.setWordWrap(True)
-        self.label.setMinimumWidth(240)
+        self.label.setMinimumWidth(180)
         self.label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.help_label = QLabel(item.help.get(lang) if item.help else "", self)
         self.help_label.setProperty("role", "help")

@@ -376,6 +376,7 @@ class VisitPage(QWidget):
                 parent=self.stack,
             )
             form.urgent_alert_raised.connect(self._on_urgent_alert_raised)
+            form.result_changed.connect(lambda _result, f=form: self._update_banner(f))
             form.completed.connect(self._on_form_completed)
             form.urgent_banner.record_requested.connect(self._open_urgent_dialog)
             self.forms[instrument_id] = form
@@ -450,8 +451,6 @@ class VisitPage(QWidget):
                 self._rebuild_nav()
         elif instrument_id in STEP2_ORDER and instrument_id not in self.selected_step2:
             self._rebuild_nav()
-        if instrument_id in self.forms:
-            self._update_banner(self.forms[instrument_id])
 
     def _position(self) -> dict[str, Any]:
         return self._position_state

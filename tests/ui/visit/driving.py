@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from icope_desktop.ui.visit.form import InstrumentForm
@@ -38,6 +38,11 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def tick(qtbot, box) -> None:
+    """Click a check box on its indicator (its centre may be empty space)."""
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
 
 
 def click(qtbot, form: InstrumentForm, item_id: str, value: Any) -> None:

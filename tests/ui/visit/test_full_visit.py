@@ -19,7 +19,7 @@ from icope_desktop.screening import (
 from icope_desktop.store.records import RecordStatus
 from icope_desktop.ui.visit import VisitPage
 
-from .driving import Click, Timed, Type, answer
+from .driving import Click, Timed, Type, answer, tick
 
 STEP1 = [
     ("C1", Click(True)), ("C2", Click("incorrect")), ("C3", Click("correct")), ("C4", Click(2)),
@@ -84,7 +84,9 @@ def test_full_visit_with_every_step2_test(qtbot, services, patient_id):
     page = VisitPage(services, visit_id)
     qtbot.addWidget(page)
     page.resize(1366, 768)
-    page.show()
+    with qtbot.waitActive(page):
+        page.show()
+        page.activateWindow()
 
     expected = {"step1": answer(qtbot, page.forms["step1"], STEP1)}
     assert page.forms["step1"].result.derived["altered_count"] == 6
@@ -92,7 +94,7 @@ def test_full_visit_with_every_step2_test(qtbot, services, patient_id):
     qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)
     chooser = page.chooser
     assert chooser.selected() == ["mmse", "mna_sf", "sppb", "snellen", "phq9", "hearing"]
-    qtbot.mouseClick(chooser.boxes["mna"], Qt.MouseButton.LeftButton)  # the user adds one
+    tick(qtbot, chooser.boxes["mna"])  # the user adds one
     assert "mna" in chooser.selected()
     qtbot.mouseClick(chooser.start_button, Qt.MouseButton.LeftButton)
 
