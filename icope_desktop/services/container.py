@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from icope_desktop.services.backups import BackupService
+from icope_desktop.services.letters import LetterService
 from icope_desktop.services.patients import PatientService
 from icope_desktop.services.session import system_clock
 from icope_desktop.services.settings import SettingsService
@@ -31,6 +32,7 @@ class Services:
     settings: SettingsService
     backups: BackupService
     visits: VisitService
+    letters: LetterService
     sync: Any | None = None
     """The sync service once the sync part provides it; None means offline only."""
 
@@ -50,4 +52,5 @@ def build_services(store: Store, clock: Clock = system_clock) -> Services:
         settings=SettingsService(store, clock),
         backups=BackupService(store, clock),
         visits=VisitService(store, clock),
+        letters=LetterService(store, clock),
     )

@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.place: Place | None = None
         self.page_kind = ""
         self.resume_place: Place | None = None
+        self.resume_history: list[Place] = []
         self.resume_snapshot: dict[str, Any] | None = None
 
         central = QWidget(self)
@@ -316,7 +317,9 @@ class MainWindow(QMainWindow):
         self._status_timer.start()
         self.history = []
         place, snapshot = self.resume_place, self.resume_snapshot
+        history = self.resume_history
         self.resume_place = self.resume_snapshot = None
+        self.resume_history = []
         self.refresh_status()
         self.unlocked.emit(services)
         if place is None or place.kind == "home":
@@ -331,9 +334,8 @@ class MainWindow(QMainWindow):
         page = self.current_page()
         if snapshot is not None and hasattr(page, "restore_snapshot"):
             page.restore_snapshot(snapshot)
-        if place.kind != "home":
-            self.history = [Place("home")]
-            self.back_button.setEnabled(True)
+        self.history = history or [Place("home")]
+        self.back_button.setEnabled(True)
 
     # --- places --------------------------------------------------------------------------
 
@@ -413,6 +415,8 @@ class MainWindow(QMainWindow):
             visit = VisitPage(services, place.target)
             visit.finished.connect(self._on_visit_finished)
             visit.closed.connect(self.go_back)
+            visit.visit_changed.connect(self._on_visit_changed)
+            visit.fix_requested.connect(self._on_fix_requested)
             return visit, _("Visite")
         if place.kind == "settings":
             from icope_desktop.ui.shell.settings_page import SettingsPage
@@ -436,11 +440,28 @@ class MainWindow(QMainWindow):
         self.place = None
         self._navigate(Place("patient", patient_id))
 
+    def _patient_of_visit(self, visit_id: Any) -> Any:
+        return self.services.visits.open(visit_id).patient.id
+
     def _on_visit_finished(self, visit_id: Any) -> None:
-        patient_id = self.services.store.visits.get_visit(visit_id).patient_id
-        self.place = None
-        self.history = [Place("home")]
-        self._navigate(Place("patient", patient_id), push=False)
+        """The visit page stays (it shows the letters); "back" now leads to the patient."""
+        patient = Place("patient", self._patient_of_visit(visit_id))
+        self.place = Place("visit", visit_id)
+        if not self.history or self.history[-1] != patient:
+            self.history = [Place("home"), patient]
+        self.back_button.setEnabled(True)
+        self.refresh_status()
+
+    def _on_visit_changed(self, visit_id: Any) -> None:
+        """An amended version replaced the visit on the same page."""
+        self.place = Place("visit", visit_id)
+
+    def _on_fix_requested(self, target: str) -> None:
+        """The visit page needs a missing GP (patient file) or RPPS (profile)."""
+        if target == "patient" and self.place is not None and self.place.kind == "visit":
+            self.edit_patient(self._patient_of_visit(self.place.target))
+        elif target == "profile":
+            self.open_settings()
 
     def _flush_current(self) -> None:
         page = self.current_page()
@@ -460,6 +481,7 @@ class MainWindow(QMainWindow):
         self._flush_current()
         page = self.current_page()
         self.resume_place = self.place if remember else None
+        self.resume_history = list(self.history) if remember else []
         snapshot = getattr(page, "snapshot", None)
         self.resume_snapshot = snapshot() if remember and callable(snapshot) else None
         self.idle.stop()
