@@ -381,14 +381,19 @@ class VisitService:
         kind: VisitKind = VisitKind.STEP1,
         *,
         instruments: Sequence[str] | None = None,
+        performed_on: date | None = None,
     ) -> VisitId:
-        """A new draft; a Step 1 or follow-up visit opens with its Step 1 form."""
+        """A new draft dated today (or `performed_on`: a visit typed in afterwards, the
+        demo's history); a Step 1 or follow-up visit opens with its Step 1 form."""
         if instruments is None:
             instruments = (STEP1,) if kind in (VisitKind.STEP1, VisitKind.FOLLOW_UP) else ()
         for instrument_id in instruments:
             get_instrument(instrument_id)
         return self.store.visits.start_visit(
-            patient_id, kind, performed_on=self.clock().date(), instruments=tuple(instruments)
+            patient_id,
+            kind,
+            performed_on=performed_on or self.clock().date(),
+            instruments=tuple(instruments),
         )
 
     def open(self, visit_id: VisitId) -> OpenedVisit:

@@ -7,6 +7,7 @@
 docs/ARCHITECTURE.md "Visit" describes the parts.
 """
 
+from icope_desktop.ui.visit.history import PatientHistory
 from icope_desktop.ui.visit.page import VisitPage
 
-__all__ = ["VisitPage"]
+__all__ = ["PatientHistory", "VisitPage"]

@@ -1,0 +1,154 @@
+"""LetterService: the letters' context from the store, PDFs stored, gaps explained."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, date, datetime
+
+import pytest
+
+from icope_desktop.i18n import Text
+from icope_desktop.services.letters import LetterService
+from icope_desktop.services.visits import VisitService
+from icope_desktop.store import Store
+from icope_desktop.store.records import (
+    CarePlanEntry,
+    GpData,
+    Identity,
+    InsStatus,
+    PatientData,
+    PractitionerData,
+    Profession,
+    Sex,
+)
+from icope_desktop.store.vault import FLOOR_KDF
+
+PASSPHRASE = "Tilleul-Loire-2024!"
+NOW = datetime(2025, 3, 10, 9, 30, tzinfo=UTC)
+STEP1 = {
+    "C1": True, "C2": "correct", "C3": "correct", "C4": 3,
+    "L1_completed": True, "L1_used_arms": False, "L1_time_s": 15.5,
+    "N1": "non", "N2": False, "V1": False,
+    "H1_method": "whisper", "H1_whisper_R": "pass", "H1_whisper_L": "pass",
+    "P1": False, "P2": False,
+}  # fmt: skip
+
+
+def _ins(body: str) -> str:
+    return f"{body}{97 - int(body) % 97:02d}"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("letters-template") / "data"
+    store, _ = Store.create(data_dir, PASSPHRASE, kdf=FLOOR_KDF, clock=lambda: NOW)
+    store.close()
+    return data_dir
+
+
+@pytest.fixture
+def store(template, tmp_path):
+    shutil.copytree(template, tmp_path / "data")
+    opened = Store.unlock(tmp_path / "data", PASSPHRASE, clock=lambda: NOW)
+    yield opened
+    opened.close()
+
+
+def _profile(store, phone: str | None = "02 40 12 34 56") -> None:
+    store.practitioner.save_profile(
+        PractitionerData("Bourget", "Claire", Profession.NURSE, rpps="10101234567", phone=phone)
+    )
+
+
+def _patient(store, *, gp: bool = True, qualified: bool = True):
+    gp_id = None
+    if gp:
+        gp_id = store.gps.create_gp(
+            GpData(
+                "Le Gall", "Hervé", rpps="10009876543", city="Nantes", postal_code="44200",
+                email="herve.legall@medecin.mssante.fr",
+            )
+        )
+    identity = Identity(
+        "Martin", "Jeanne", date(1941, 5, 17), Sex.FEMALE, ins=_ins("2410544143021"),
+        ins_status=InsStatus.QUALIFIED if qualified else InsStatus.VALIDATED,
+    )  # fmt: skip
+    return store.patients.create_patient(
+        PatientData(
+            identity, address="8 allée des Œillets", postal_code="44400", city="Rezé", gp_id=gp_id
+        )
+    )
+
+
+def _final_visit(store, patient_id, *, on: date, step1=STEP1, plan=None, follow_up=None):
+    visits = VisitService(store, lambda: NOW)
+    visit_id = visits.start_visit(patient_id, performed_on=on)
+    for item_id, value in step1.items():
+        visits.save_answer(visit_id, "step1", item_id, value)
+    outcome = visits.finalize(visit_id, plan or [], planned_follow_up=follow_up)
+    return visit_id, outcome
+
+
+def test_context_comes_from_the_store_and_the_stored_results(store):
+    _profile(store)
+    patient_id = _patient(store)
+    _final_visit(store, patient_id, on=date(2024, 9, 2), step1=STEP1 | {"L1_time_s": 11.0})
+    offered = Text(
+        fr="Exercice multicomposante (renforcement progressif, équilibre, souplesse, endurance)",
+        en="Multicomponent exercise (progressive resistance, balance, flexibility, aerobic)",
+    )
+    plan = [
+        CarePlanEntry("locomotion", "LOCO_EXERCISE", offered),
+        CarePlanEntry("locomotion", "LOCO_FALLS_HOME", Text(fr="Kiné 2×/sem", en="Kiné 2×/sem")),
+        CarePlanEntry("general", "CUSTOM_1", Text(fr="Revoir à 3 mois", en="Revoir à 3 mois")),
+    ]
+    visit_id, outcome = _final_visit(
+        store, patient_id, on=date(2025, 3, 10), plan=plan, follow_up=date(2025, 7, 1)
+    )
+    ctx = LetterService(store, lambda: NOW).context(visit_id, "fr")
+    assert ctx.sender.rpps == "10101234567" and ctx.sender.profession.fr.startswith("Infirmi")
+    assert ctx.addressee.secure_mail == "herve.legall@medecin.mssante.fr"
+    assert ctx.patient.ins == _ins("2410544143021")
+    assert ctx.step1.result == outcome.results["step1"]
+    assert ctx.evaluation == outcome.evaluation
+    assert ctx.next_follow_up == date(2025, 7, 1)
+    assert ctx.visit_place == "Domicile du patient, Rezé"
+    assert ctx.care_plan[0].text == offered and ctx.care_plan[0].code == "LOCO_EXERCISE"
+    assert ctx.care_plan[1].text.fr == "Kiné 2×/sem"
+    assert [p.visit_date for p in ctx.history] == [date(2024, 9, 2)]
+
+
+def test_ins_is_left_out_unless_the_identity_is_qualified(store):
+    _profile(store)
+    patient_id = _patient(store, qualified=False)
+    visit_id, _ = _final_visit(store, patient_id, on=date(2025, 3, 10))
+    assert LetterService(store, lambda: NOW).context(visit_id).patient.ins is None
+
+
+def test_generate_stores_both_pdfs(store):
+    _profile(store)
+    visit_id, _ = _final_visit(store, _patient(store), on=date(2025, 3, 10))
+    batch = LetterService(store, lambda: NOW).generate(visit_id, "fr")
+    assert set(batch.pdfs) == {"gp_letter", "patient_summary"} and not batch.problems
+    for kind, pdf in batch.pdfs.items():
+        assert store.letters.get_letter(visit_id, kind, "fr").pdf == pdf
+        assert pdf.startswith(b"%PDF-")
+
+
+def test_missing_gp_and_phone_are_explained_with_where_to_fix(store):
+    _profile(store, phone=None)
+    visit_id, _ = _final_visit(store, _patient(store, gp=False), on=date(2025, 3, 10))
+    batch = LetterService(store, lambda: NOW).generate(visit_id, "fr")
+    assert not batch.pdfs
+    assert "addressee" in batch.problems["gp_letter"].fields
+    assert "sender.phone" in batch.problems["patient_summary"].fields
+    assert batch.fix_targets() == {"patient", "profile"}
+    assert any("médecin traitant" in m for m in batch.problems["gp_letter"].messages("fr"))
+
+
+def test_a_draft_has_no_letter(store):
+    _profile(store)
+    visits = VisitService(store, lambda: NOW)
+    visit_id = visits.start_visit(_patient(store))
+    batch = LetterService(store, lambda: NOW).generate(visit_id)
+    assert not batch.pdfs and batch.fix_targets() == {"visit"}
