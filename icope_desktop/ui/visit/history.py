@@ -82,6 +82,14 @@ def _msecs(day: date) -> float:
     return float(QDateTime(datetime.combine(day, time(12))).toMSecsSinceEpoch())
 
 
+def _tick_count(top: int) -> int:
+    """Ticks at whole steps (MMSE 0,5…30; SPPB 0,2…12; PHQ-9 0,9…27)."""
+    for step in (2, 3, 4, 5, 6, 9, 10):
+        if top % step == 0 and 3 <= top // step <= 8:
+            return top // step + 1
+    return 5
+
+
 def _kind_label(kind: VisitKind) -> str:
     if kind is VisitKind.STEP2:
         return _("Évaluation (étape 2)")
@@ -118,7 +126,6 @@ class PatientHistory(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.table.setMaximumHeight(230)
         self.table.cellActivated.connect(self._on_table_cell_activated)
         self.table.cellDoubleClicked.connect(self._on_table_cell_activated)
 
@@ -205,6 +212,10 @@ class PatientHistory(QWidget):
         rows = [v for v in self.data.visits if v.amended_by not in finals]
         self.table.setRowCount(len(rows))
         self.row_visits = []
+        visible_rows = min(max(len(rows), 1), 5)
+        self.table.setFixedHeight(
+            self.table.horizontalHeader().height() + visible_rows * TARGET + 4
+        )
         for row, visit in enumerate(rows):
             point = points.get(visit.id)
             if visit.status is RecordStatus.DRAFT:
@@ -271,7 +282,7 @@ class PatientHistory(QWidget):
         y_axis = QCategoryAxis()
         y_axis.setRange(0.5, len(domains) + 0.5)
         y_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
-        for index, domain in enumerate(domains):
+        for index, domain in reversed(list(enumerate(domains))):  # end values must grow
             y_axis.append(domain.label.get(lang), len(domains) - index)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
@@ -324,7 +335,8 @@ class PatientHistory(QWidget):
         if self.data is None or instrument_id is None:
             chart.setTitle(_("Aucun test d'étape 2 enregistré"))
             return
-        chart.setTitle(measure_label(instrument_id))
+        title = get_instrument(instrument_id).title.get(current_language())
+        chart.setTitle(f"{title} — {measure_label(instrument_id)}")
         line = QLineSeries()
         line.setColor(QColor("#1f5fa8"))
         altered = QScatterSeries()
@@ -333,6 +345,9 @@ class PatientHistory(QWidget):
         normal = QScatterSeries()
         normal.setColor(QColor(STATUS_COLOURS[DomainStatus.NORMAL]))
         normal.setMarkerSize(12)
+        undecided = QScatterSeries()  # no verdict (no norm, missing items): grey
+        undecided.setColor(QColor(STATUS_COLOURS[DomainStatus.NOT_EVALUATED]))
+        undecided.setMarkerSize(12)
         values = []
         for point in self.data.points:
             result = point.results.get(instrument_id)
@@ -341,7 +356,8 @@ class PatientHistory(QWidget):
                 continue
             x = _msecs(point.performed_on)
             line.append(x, value)
-            (altered if result.altered else normal).append(x, value)
+            dots = undecided if result.altered is None else altered if result.altered else normal
+            dots.append(x, value)
             values.append(value)
         x_axis = self._date_axis()
         y_axis = QValueAxis()
@@ -349,6 +365,7 @@ class PatientHistory(QWidget):
         low, high = min(values), max(values)
         if top:
             y_axis.setRange(0, top)
+            y_axis.setTickCount(_tick_count(top))
         else:
             span = max(high - low, 0.1)
             bottom = low - span * 0.3
@@ -356,7 +373,7 @@ class PatientHistory(QWidget):
         y_axis.setLabelFormat("%.0f" if top else "%.2f")
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-        for series in (line, normal, altered):
+        for series in (line, normal, altered, undecided):
             chart.addSeries(series)
             series.attachAxis(x_axis)
             series.attachAxis(y_axis)

@@ -96,6 +96,9 @@ class ItemRow(QWidget):
         self.na_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.na_button.setMinimumHeight(TARGET)
         self.na_button.setToolTip(_("Ctrl+N : marquer la question non évaluable, avec un motif"))
+        keep = self.na_button.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)  # every row's answers start at the same x
+        self.na_button.setSizePolicy(keep)
         self.na_button.setVisible(item.not_assessable)
         self.na_button.clicked.connect(self._on_na_button_clicked)
 
@@ -119,7 +122,7 @@ class ItemRow(QWidget):
         text_box.addWidget(self.label)
         text_box.addWidget(self.help_label)
         top.addLayout(text_box, 2)
-        top.addWidget(self.field, 3)
+        top.addWidget(self.field, 5)
         top.addWidget(self.na_button, 0, Qt.AlignmentFlag.AlignTop)
         message_line = QHBoxLayout()
         message_line.addWidget(self.message_label, 1)

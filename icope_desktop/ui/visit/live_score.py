@@ -23,8 +23,8 @@ def derived_facts(result: Result) -> list[str]:
     """Short "name value" facts from `result.derived`, in the UI language."""
     derived: dict[str, Any] = result.derived
     facts: list[str] = []
-    if derived.get("bmi_display") is not None:
-        facts.append(_("IMC {value} kg/m²").format(value=str(derived["bmi_display"])))
+    if isinstance(derived.get("bmi"), int | float):
+        facts.append(_("IMC {value} kg/m²").format(value=format_number(derived["bmi"], 1)))
     if result.instrument_id == "sppb":
         parts = (
             (_("équilibre"), derived.get("balance_score")),

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from icope_desktop.i18n import Text, _, current_language
 from icope_desktop.screening import Alert, get_instrument
+from icope_desktop.screening.pathways import SHORT_NAMES
 from icope_desktop.services.visits import (
     STEP1,
     STEP2_ORDER,
@@ -118,6 +119,7 @@ class VisitPage(QWidget):
         self.urgent_dialog: UrgentActionDialog | None = None
         self.finalize_task: Task | None = None
         self.letters_widget: QWidget | None = None
+        self.read_only = False
         self._build()
         self._load(visit_id)
 
@@ -144,7 +146,9 @@ class VisitPage(QWidget):
 
         self.nav_list = QListWidget(self)
         self.nav_list.setObjectName("nav_list")
-        self.nav_list.setFixedWidth(210)
+        self.nav_list.setFixedWidth(220)
+        self.nav_list.setWordWrap(True)
+        self.nav_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav_list.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.nav_list.setStyleSheet("QListWidget::item { min-height: 40px; padding-left: 6px; }")
         self.nav_list.currentRowChanged.connect(self._on_nav_list_current_row_changed)
@@ -215,6 +219,7 @@ class VisitPage(QWidget):
         self._save_timer.setInterval(250)
         self._save_timer.timeout.connect(self._show_save_state)
         self._save_timer.start()
+        self._show_save_state()
         QApplication.instance().focusChanged.connect(self._on_focus_changed)  # type: ignore[union-attr]
 
     # --- loading -----------------------------------------------------------------------
@@ -299,7 +304,8 @@ class VisitPage(QWidget):
         if not self.read_only:
             nav.append(_Nav(STEP2_PAGE, _("Étape 2 : choix des tests")))
         for instrument_id in self.step2_pages():
-            nav.append(_Nav(instrument_id, "   " + get_instrument(instrument_id).title.get(lang)))
+            short = SHORT_NAMES[instrument_id].get(lang)
+            nav.append(_Nav(instrument_id, "   " + short[:1].upper() + short[1:]))
         nav.append(_Nav(SUMMARY_PAGE, _("Synthèse et finalisation")))
         self.nav = nav
         current = self.current_page() if self.nav_list.count() else None

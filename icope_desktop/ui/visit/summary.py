@@ -93,6 +93,11 @@ class PlanLineEditor(QWidget):
         self.domain_combo.setCurrentIndex(max(self.domain_combo.findData(line.domain), 0))
         self.domain_combo.setEnabled(line.is_custom)
         self.domain_combo.setFixedWidth(200)
+        self.domain_label = QLabel(domain_name(line.domain), self)
+        self.domain_label.setFixedWidth(200)
+        self.domain_label.setStyleSheet("color: #555555;")
+        self.domain_combo.setVisible(line.is_custom)
+        self.domain_label.setVisible(not line.is_custom)
         self.domain_combo.activated.connect(lambda _i: self._on_changed())
         initial = line.text if line.is_custom else line.label().get(current_language())
         self.text_edit = QLineEdit(initial, self)
@@ -105,6 +110,7 @@ class PlanLineEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.accept_box)
         layout.addWidget(self.domain_combo)
+        layout.addWidget(self.domain_label)
         layout.addWidget(self.text_edit, 1)
 
     def current(self) -> PlanLine:

@@ -31,12 +31,17 @@ STYLE_SHEET = f"""
 QWidget#visit_page {{ font-size: 11pt; }}
 QPushButton, QToolButton, QLineEdit, QComboBox, QDateEdit {{ min-height: {TARGET}px; }}
 QPushButton[choice="true"] {{
-    border: 1px solid #8a8f98; border-radius: 6px; padding: 4px 12px; background: #ffffff;
+    border: 1px solid #8a8f98; border-radius: 6px; padding: 4px 9px; background: #ffffff;
     color: #1d1d1d;
 }}
 QPushButton[choice="true"]:checked {{
-    background: {ACCENT}; color: white; border-color: {ACCENT}; font-weight: bold;
+    background: {ACCENT}; color: white; border-color: {ACCENT};
 }}
+QPushButton#na_button {{
+    color: #555555; background: transparent; border: 1px dashed #9aa3ad; border-radius: 6px;
+    padding: 4px 8px;
+}}
+QPushButton#na_button:checked {{ color: #5c3d00; background: #fbe7b5; border: 1px solid #c2951f; }}
 QPushButton[choice="true"]:disabled {{ color: #777777; }}
 QPushButton[choice="true"]:checked:disabled {{ background: #7d9cc4; color: white; }}
 QWidget[choiceGroup="true"] {{ border: 2px solid transparent; border-radius: 8px; }}
