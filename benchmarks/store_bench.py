@@ -56,6 +56,7 @@ from icope_desktop.store.records import (
     RecordStatus,
     Sex,
     VisitKind,
+    new_id,
 )
 from icope_desktop.store.repositories import Repositories
 from icope_desktop.store.vault import calibrate_kdf
@@ -293,7 +294,7 @@ def _visit_plan(rng, patient_count, now, count) -> dict[str, list[dict[str, Any]
     kinds = ("visit", "assessment", "care", "bill", "outbox")
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
     for _ in range(count):
-        visit_id = uuid.uuid4()
+        visit_id = new_id()
         patient = rng.randrange(patient_count)
         day = date(2023, 1, 1) + timedelta(days=rng.randint(0, 790))
         domains = ("cognition", "locomotion", "vitality", "vision", "hearing", "psychological")
@@ -312,7 +313,7 @@ def _visit_plan(rng, patient_count, now, count) -> dict[str, list[dict[str, Any]
         for instrument in INSTRUMENTS:
             out["assessment"].append(
                 {
-                    "id": uuid.uuid4(), "visit_id": visit_id, "instrument_id": instrument,
+                    "id": new_id(), "visit_id": visit_id, "instrument_id": instrument,
                     "answers": answers_for(instrument, rng),
                     "result": result_for(instrument, rng),
                     "status": RecordStatus.DRAFT, "created_at": now, "updated_at": now,
@@ -321,13 +322,13 @@ def _visit_plan(rng, patient_count, now, count) -> dict[str, list[dict[str, Any]
         for position, code in enumerate(("LOCO_EXERCISE", "VISION_EYE_CARE")):
             out["care"].append(
                 {
-                    "id": uuid.uuid4(), "visit_id": visit_id, "position": position,
+                    "id": new_id(), "visit_id": visit_id, "position": position,
                     "domain": "locomotion", "code": code, "label_fr": "Exercice multicomposante",
                     "label_en": "Multicomponent exercise", "note": None, "created_at": now,
                 }
             )
         for act in ("ICOPE_STEP1", "ICOPE_STEP2"):
-            line = uuid.uuid4()
+            line = new_id()
             out["bill"].append(
                 {
                     "id": line, "act_code": act, "source_kind": "visit", "source_id": visit_id,
@@ -343,7 +344,7 @@ def _visit_plan(rng, patient_count, now, count) -> dict[str, list[dict[str, Any]
 
 def _outbox(entity: str, entity_id: uuid.UUID, now: datetime) -> dict[str, Any]:
     return {
-        "key": uuid.uuid4(), "entity": entity, "entity_id": entity_id, "revision": 1,
+        "key": new_id(), "entity": entity, "entity_id": entity_id, "revision": 1,
         "status": "sent", "attempts": 1, "created_at": now, "updated_at": now, "sent_at": now,
     }
 

@@ -12,7 +12,6 @@ overwrites unsynced local edits"): the server's fields are refreshed, the decisi
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from datetime import date
 
@@ -36,6 +35,7 @@ from icope_desktop.store.records import (
     PulledAlertTask,
     SyncStatus,
     UpsertReport,
+    new_id,
 )
 
 CLOSED_ON_SERVER = frozenset({"completed", "cancelled", "rejected", "entered-in-error"})
@@ -85,7 +85,7 @@ class AlertTaskRepository:
                 if row is None:
                     session.add(
                         AlertTaskRow(
-                            id=uuid.uuid4(),
+                            id=new_id(),
                             server_id=task.server_id,
                             patient_id=task.patient_id,
                             raised_on=task.raised_on,

@@ -34,7 +34,13 @@ from icope_desktop.paths import resource
 from icope_desktop.store.database import Database
 from icope_desktop.store.errors import StoreError
 from icope_desktop.store.models import BillingLineRow
-from icope_desktop.store.records import BillingLine, BillingLineId, PatientId, PractitionerId
+from icope_desktop.store.records import (
+    BillingLine,
+    BillingLineId,
+    PatientId,
+    PractitionerId,
+    new_id,
+)
 
 ACT_STEP1 = "ICOPE_STEP1"
 ACT_STEP2 = "ICOPE_STEP2"
@@ -145,7 +151,7 @@ def bill_act(
         return None
     tariff = tariffs.find(act_code, act_date)
     row = BillingLineRow(
-        id=uuid.uuid4(),
+        id=new_id(),
         act_code=act_code,
         source_kind=source_kind,
         source_id=source_id,

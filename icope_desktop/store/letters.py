@@ -9,8 +9,6 @@ finalized visit's letter is stored: a draft's preview is rendered, never kept.
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import select
 
 from icope_desktop.i18n import Text
@@ -27,6 +25,7 @@ from icope_desktop.store.records import (
     PractitionerId,
     RecordStatus,
     VisitId,
+    new_id,
 )
 
 LETTER_KINDS = frozenset({"gp_letter", "patient_summary"})
@@ -84,7 +83,7 @@ class LetterRepository:
             )
             if row is None:
                 row = LetterRow(
-                    id=uuid.uuid4(),
+                    id=new_id(),
                     visit_id=visit_id,
                     kind=kind,
                     language=language,

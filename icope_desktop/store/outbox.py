@@ -15,7 +15,6 @@ not hear about, nor announce one that was rolled back.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from icope_desktop.store.database import Database
 from icope_desktop.store.models import OutboxRow
-from icope_desktop.store.records import EntityKind, OutboxItem, RecordSync, SyncStatus
+from icope_desktop.store.records import EntityKind, OutboxItem, RecordSync, SyncStatus, new_id
 
 
 def enqueue(session: Session, entity: EntityKind, entity_id: UUID, now: datetime) -> None:
@@ -43,7 +42,7 @@ def enqueue(session: Session, entity: EntityKind, entity_id: UUID, now: datetime
         return
     session.add(
         OutboxRow(
-            key=uuid.uuid4(),
+            key=new_id(),
             entity=entity,
             entity_id=entity_id,
             revision=1,

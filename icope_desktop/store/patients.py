@@ -43,6 +43,7 @@ from icope_desktop.store.records import (
     PatientSummary,
     PractitionerId,
     Sex,
+    new_id,
 )
 
 BIRTH_NAME = Text(fr="Nom de naissance", en="Birth name")
@@ -232,7 +233,7 @@ class PatientRepository:
         with self._db.writing() as session:
             for data in cleaned:
                 self._check_links(session, data, None)
-                row = PatientRow(id=uuid.uuid4(), created_at=now, updated_at=now)
+                row = PatientRow(id=new_id(), created_at=now, updated_at=now)
                 _fill(row, data)
                 session.add(row)
                 _write_tokens(session, row, data.identity, replace=False)

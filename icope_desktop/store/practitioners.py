@@ -6,8 +6,6 @@ row; it is the default actor of audit events and the RPPS of billing lines.
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import select
 
 from icope_desktop.i18n import Text
@@ -26,6 +24,7 @@ from icope_desktop.store.records import (
     Practitioner,
     PractitionerData,
     PractitionerId,
+    new_id,
 )
 
 LAST_NAME = Text(fr="Nom", en="Last name")
@@ -116,7 +115,7 @@ class PractitionerRepository:
             row = session.scalar(select(PractitionerRow).order_by(PractitionerRow.created_at))
             created = row is None
             if row is None:
-                row = PractitionerRow(id=uuid.uuid4(), created_at=now)
+                row = PractitionerRow(id=new_id(), created_at=now)
                 session.add(row)
             row.last_name = cleaned.last_name
             row.first_name = cleaned.first_name
@@ -176,7 +175,7 @@ class GeneralPractitionerRepository:
                 select(GeneralPractitionerRow.id).where(GeneralPractitionerRow.rpps == cleaned.rpps)
             ):
                 raise DuplicateRecord(RPPS_TAKEN)
-            row = GeneralPractitionerRow(id=uuid.uuid4(), created_at=now, updated_at=now)
+            row = GeneralPractitionerRow(id=new_id(), created_at=now, updated_at=now)
             _fill_gp(row, cleaned)
             session.add(row)
             session.flush()

@@ -75,6 +75,7 @@ from icope_desktop.store.records import (
     VisitKind,
     VisitSummary,
     VisitView,
+    new_id,
 )
 from icope_desktop.store.settings import SettingKey, SettingsRepository
 
@@ -174,7 +175,7 @@ class VisitRepository:
                 raise InvalidData({"patient_id": PATIENT_EXITED})
             if alert_task_id is not None and session.get(AlertTaskRow, alert_task_id) is None:
                 raise RecordNotFound("alert_task")
-            visit_id = uuid.uuid4()
+            visit_id = new_id()
             session.add(
                 VisitRow(
                     id=visit_id,
@@ -315,7 +316,7 @@ class VisitRepository:
             for position, entry in enumerate(care_plan):
                 session.add(
                     CarePlanItemRow(
-                        id=uuid.uuid4(),
+                        id=new_id(),
                         visit_id=visit.id,
                         position=position,
                         domain=entry.domain,
@@ -403,7 +404,7 @@ class VisitRepository:
                 raise VisitNotFinal()
             if session.scalar(select(VisitRow.id).where(VisitRow.amends_id == original.id)):
                 raise AlreadyAmended()
-            amended_id = uuid.uuid4()
+            amended_id = new_id()
             session.add(
                 VisitRow(
                     id=amended_id,
@@ -571,7 +572,7 @@ def _new_assessment(
     visit_id: uuid.UUID, instrument_id: str, answers: dict[str, Any], now: datetime
 ) -> AssessmentRow:
     return AssessmentRow(
-        id=uuid.uuid4(),
+        id=new_id(),
         visit_id=visit_id,
         instrument_id=instrument_id,
         answers=answers,
