@@ -45,6 +45,7 @@ from icope_desktop.sync.errors import (
     TlsFailure,
     decode_reason,
 )
+from icope_desktop.sync.heap import full_collections_deferred
 from icope_desktop.sync.identifiers import DEMO_TOKEN
 from icope_desktop.sync.pull import Puller, PullReport
 from icope_desktop.sync.push import Pusher, PushReport, Rejection
@@ -245,10 +246,11 @@ class SyncService:
             return report
         pushed, pulled = PushReport(), PullReport()
         try:
-            Pusher(self.repos, transport, tariffs=self.tariffs, test_ins=self.demo).push(
-                progress, cancel, pushed
-            )
-            Puller(self.repos, transport).pull(progress, cancel, pulled)
+            with full_collections_deferred():
+                Pusher(self.repos, transport, tariffs=self.tariffs, test_ins=self.demo).push(
+                    progress, cancel, pushed
+                )
+                Puller(self.repos, transport).pull(progress, cancel, pulled)
         except SyncError as error:
             report.error = error
         except Refused:

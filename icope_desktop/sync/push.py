@@ -55,12 +55,16 @@ from icope_desktop.sync.fhir_letters import letter_entries
 from icope_desktop.sync.fhir_people import gp_resource, patient_resource, practitioner_resource
 from icope_desktop.sync.fhir_tasks import decision_body, parse_task
 from icope_desktop.sync.fhir_visit import VisitMapper
+from icope_desktop.sync.heap import collect_young
 from icope_desktop.sync.transport import HttpTransport, Refused
 
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int, str], None]
-PENDING_PAGE = 500
+PENDING_ALL = 10_000_000
+"""`outbox.pending` lists the oldest waiting rows: while Bundles are in flight the same
+rows are still waiting, so the producer reads the whole list once per round and skips
+what it has already taken (a week offline is thousands of rows, small objects)."""
 
 RECORD_GONE = Text(
     fr="Ce dossier n'existe plus localement ; rien n'a été envoyé.",
@@ -152,6 +156,7 @@ class Pusher:
                     self._send(prepared.units, report, prepared.body)
                     done += len(prepared.units)
                 progress(min(done, total), total, label)
+                collect_young()
         finally:
             stop.set()
             while producer.is_alive():
@@ -175,32 +180,35 @@ class Pusher:
         decisions: list[OutboxItem],
         report: PushReport,
     ) -> None:
+        """Map records in outbox order and hand over each Bundle as soon as it is full."""
         try:
             seen: set[int] = set()
+            current: list[_Unit] = []
+            count = size = skipped = 0
             while not stop.is_set():
-                items = [i for i in self.repos.outbox.pending(PENDING_PAGE) if i.id not in seen]
+                items = [i for i in self.repos.outbox.pending(PENDING_ALL) if i.id not in seen]
                 if not items:
                     break
                 seen.update(item.id for item in items)
-                units: list[_Unit] = []
-                skipped = 0
                 for item in items:
+                    if stop.is_set():
+                        return
                     if item.entity is EntityKind.ALERT_TASK:
                         decisions.append(item)
                         continue
                     unit = self._unit(item, report)
                     if unit is None:
                         skipped += 1
-                    else:
-                        units.append(unit)
-                    if stop.is_set():
-                        return
-                for bundle in _bundles(units) or [[]]:
-                    body = _body(bundle) if bundle else b""
-                    ready.put(_Prepared(tuple(bundle), body, skipped))
-                    skipped = 0
-                    if stop.is_set():
-                        return
+                        continue
+                    full = count + len(unit.entries) > MAX_ENTRIES or size + unit.size > MAX_BYTES
+                    if current and full:
+                        ready.put(_Prepared(tuple(current), _body(current), skipped))
+                        current, count, size, skipped = [], 0, 0, 0
+                    current.append(unit)
+                    count += len(unit.entries)
+                    size += unit.size
+            if current or skipped:
+                ready.put(_Prepared(tuple(current), _body(current) if current else b"", skipped))
             ready.put(None)
         except BaseException as error:  # handed to the sending thread, which raises it
             ready.put(error)
@@ -343,19 +351,3 @@ def _issues_for(refused: Refused, unit: _Unit, units: Sequence[_Unit]) -> Text:
     if not texts:
         return refused.message()
     return Text(fr=" ".join(t.fr for t in texts), en=" ".join(t.en for t in texts))
-
-
-def _bundles(units: Sequence[_Unit]) -> list[list[_Unit]]:
-    bundles: list[list[_Unit]] = []
-    current: list[_Unit] = []
-    count = size = 0
-    for unit in units:
-        if current and (count + len(unit.entries) > MAX_ENTRIES or size + unit.size > MAX_BYTES):
-            bundles.append(current)
-            current, count, size = [], 0, 0
-        current.append(unit)
-        count += len(unit.entries)
-        size += unit.size
-    if current:
-        bundles.append(current)
-    return bundles

@@ -1,0 +1,38 @@
+"""User-facing wording shared by the sync widgets (typed errors carry their own text)."""
+
+from __future__ import annotations
+
+from icope_desktop.i18n import Text, _, current_language
+from icope_desktop.services.sync import SyncReport
+from icope_desktop.store.errors import StoreError
+from icope_desktop.sync.errors import SyncError
+
+
+def error_text(error: BaseException) -> str:
+    """The sentence for a typed error; a generic one for anything else (never raw)."""
+    if isinstance(error, SyncError | StoreError):
+        return error.user_message(current_language())
+    return _("L'opération n'a pas abouti. Réessayez ; si cela se reproduit, prévenez le support.")
+
+
+def text(value: Text | None) -> str:
+    return value.get(current_language()) if value is not None else ""
+
+
+def summary(report: SyncReport) -> str:
+    """"3 dossiers envoyés · 1 refusé · 2 alertes reçues" and what went wrong, if anything."""
+    parts = [
+        _("{count} dossier(s) envoyé(s)").format(count=report.sent),
+        _("{count} refusé(s)").format(count=report.rejected),
+        _("{count} alerte(s) reçue(s)").format(count=report.alerts_received),
+    ]
+    lines = [" · ".join(parts)]
+    if report.alerts_removed:
+        lines.append(_("{count} alerte(s) retirée(s) par le serveur").format(
+            count=report.alerts_removed))
+    for rejection in report.rejections[:5]:
+        lines.append(_("Refusé : {reason}").format(reason=text(rejection.reason)))
+    lines.extend(text(notice) for notice in report.notices[:5])
+    if report.error is not None:
+        lines.append(error_text(report.error))
+    return "\n".join(lines)

@@ -1,0 +1,98 @@
+"""The "Synchroniser maintenant" button, its progress bar and the result summary.
+
+Everything goes through `start_sync`, manual or automatic, so there is one path and one
+sync at a time (Vorta: one job per repository; the service also refuses a second run).
+The work runs in a `Task` on the thread pool; the button is disabled while it runs.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from icope_desktop.i18n import _
+from icope_desktop.services.sync import SyncReport, SyncService
+from icope_desktop.ui.sync.messages import error_text, summary
+from icope_desktop.ui.tasks import Task, TaskRunner
+
+
+class SyncPanel(QWidget):
+    sync_started = Signal()
+    sync_finished = Signal(object)  # SyncReport
+    token_needed = Signal()
+
+    def __init__(
+        self, sync: SyncService, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.sync = sync
+        self.runner = runner
+        self.task: Task | None = None
+        self.last_report: SyncReport | None = None
+        self.sync_button = QPushButton(_("Synchroniser maintenant"), self)
+        self.sync_button.setObjectName("sync_button")
+        self.sync_button.setProperty("primary", True)
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setObjectName("progress_bar")
+        self.progress_bar.setMinimumWidth(160)
+        self.progress_bar.hide()
+        self.summary_label = QLabel(self)
+        self.summary_label.setObjectName("summary_label")
+        self.summary_label.setWordWrap(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary_label, 1)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.sync_button)
+        self.sync_button.clicked.connect(self._on_sync_button_clicked)
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None
+
+    def _on_sync_button_clicked(self) -> None:
+        self.start_sync()
+
+    def start_sync(self, *, unattended: bool = False) -> bool:
+        """Start a sync unless one runs; False when nothing was started."""
+        if self.running or self.sync.is_running:
+            return False
+        task = Task(self.sync.sync_now, name="sync")
+        task.progressed.connect(self._on_task_progressed)
+        task.succeeded.connect(self._on_task_succeeded)
+        task.failed.connect(self._on_task_failed)
+        self.task = task
+        self.sync_button.setEnabled(False)
+        self.progress_bar.setRange(0, 0)  # busy until the first figures arrive
+        self.progress_bar.show()
+        self.summary_label.setText(
+            _("Synchronisation automatique…") if unattended else _("Synchronisation…")
+        )
+        self.sync_started.emit()
+        self.runner.start(task)
+        return True
+
+    def _on_task_progressed(self, done: int, total: int, label: str) -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(min(done, max(total, 1)))
+        self.progress_bar.setFormat(f"{label} %v/%m")
+
+    def _finish(self) -> None:
+        self.task = None
+        self.progress_bar.hide()
+        self.sync_button.setEnabled(True)
+
+    def _on_task_succeeded(self, report: SyncReport) -> None:
+        self._finish()
+        self.last_report = report
+        self.summary_label.setText(summary(report))
+        self.sync_finished.emit(report)
+        if report.needs_token:
+            self.token_needed.emit()
+
+    def _on_task_failed(self, error: BaseException) -> None:
+        self._finish()
+        report = SyncReport(error=error if hasattr(error, "user_message") else None)
+        self.summary_label.setText(error_text(error))
+        self.last_report = report
+        self.sync_finished.emit(report)
