@@ -58,11 +58,13 @@ class MissingDialog(QDialog):
         self.back_button = QPushButton(_("Revenir compléter"), self)
         self.back_button.setObjectName("back_button")
         self.back_button.setMinimumHeight(TARGET)
+        self.back_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.back_button.setDefault(True)
         self.back_button.clicked.connect(lambda: self._close_with(MissingChoice.BACK))
         self.finalize_button = QPushButton(_("Finaliser quand même"), self)
         self.finalize_button.setObjectName("finalize_button")
         self.finalize_button.setMinimumHeight(TARGET)
+        self.finalize_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.finalize_button.clicked.connect(lambda: self._close_with(MissingChoice.FINALIZE))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -96,6 +98,7 @@ class BlockingDialog(QDialog):
         self.go_button = QPushButton(_("Aller à la question"), self)
         self.go_button.setObjectName("go_button")
         self.go_button.setMinimumHeight(TARGET)
+        self.go_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.go_button.setDefault(True)
         self.go_button.clicked.connect(self.accept)
         layout = QVBoxLayout(self)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -42,6 +42,8 @@ from icope_desktop.ui.visit.live_score import LiveScore
 from icope_desktop.ui.visit.urgent import UrgentBanner
 
 SaveFn = Callable[[str, Any], None]
+BUILD_CHUNK = 4
+"""Rows built per event-loop turn (about 25 ms on a slow laptop)."""
 
 
 class SectionCard(QFrame):
@@ -75,6 +77,7 @@ class InstrumentForm(QWidget):
     result_changed = Signal(object)  # Result | None
     urgent_alert_raised = Signal(object)  # Alert that needs a documented action
     completed = Signal()  # the last question was answered: the page moves the focus on
+    built = Signal()  # every row exists (long forms are built a few rows at a time)
 
     def __init__(
         self,
@@ -116,27 +119,19 @@ class InstrumentForm(QWidget):
 
         self.rows: dict[str, ItemRow] = {}
         self.sections: list[SectionCard] = []
-        by_title: dict[str, SectionCard] = {}
-        for item in instrument.items:
-            title = item.section.get(lang) if item.section else instrument.title.get(lang)
-            card = by_title.get(title)
-            if card is None:
-                card = SectionCard(title, content)
-                card.setObjectName(f"section_{len(self.sections)}")
-                by_title[title] = card
-                self.sections.append(card)
-                content_layout.addWidget(card)
-            row = ItemRow(item, self._submit, self._on_row_done, card)
-            row.set_answer(self.answers.get(item.id))
-            row.set_read_only(read_only)
-            card.add_row(row)
-            self.rows[item.id] = row
+        self._by_title: dict[str, SectionCard] = {}
+        self._content = content
+        self._content_layout = content_layout
+        self._first_card_index = content_layout.count()
         if instrument.licence_notice is not None:
             notice = QLabel(instrument.licence_notice.get(lang), content)
             notice.setWordWrap(True)
             notice.setProperty("role", "help")
             content_layout.addWidget(notice)
         content_layout.addStretch(1)
+        self._unbuilt: list[Item] = list(instrument.items)
+        self._pending_focus: str | None = None
+        self._build_rows(BUILD_CHUNK)
         self.scroll_area.setWidget(content)
 
         layout = QVBoxLayout(self)
@@ -146,6 +141,60 @@ class InstrumentForm(QWidget):
         layout.addWidget(self.live_score)
         layout.addWidget(self.scroll_area, 1)
         self._refresh(initial=True)
+        if self._unbuilt:
+            QTimer.singleShot(0, self._build_more)
+
+    # --- progressive building ------------------------------------------------------------
+
+    @property
+    def is_built(self) -> bool:
+        return not self._unbuilt
+
+    def _build_rows(self, limit: int) -> None:
+        """Build the next rows; a long form is built a few rows per event-loop turn so
+        the UI thread is never held for long (issue 4: nothing blocks > 100 ms)."""
+        lang = current_language()
+        for item in self._unbuilt[:limit]:
+            title = item.section.get(lang) if item.section else self.instrument.title.get(lang)
+            card = self._by_title.get(title)
+            if card is None:
+                card = SectionCard(title, self._content)
+                card.setObjectName(f"section_{len(self.sections)}")
+                self._by_title[title] = card
+                self._content_layout.insertWidget(
+                    self._first_card_index + len(self.sections), card
+                )
+                self.sections.append(card)
+            row = ItemRow(item, self._submit, self._on_row_done, card)
+            row.set_answer(self.answers.get(item.id))
+            row.set_read_only(self.read_only)
+            row.field.set_context(self.answers)
+            card.add_row(row)
+            self.rows[item.id] = row
+        del self._unbuilt[:limit]
+        self._apply_visibility()
+
+    def _build_more(self) -> None:
+        if not self._unbuilt:
+            return
+        self._build_rows(BUILD_CHUNK)
+        if self._unbuilt:
+            QTimer.singleShot(0, self._build_more)
+        else:
+            self._finish_building()
+
+    def ensure_built(self) -> None:
+        """Every row now (a caller needs one that is not built yet)."""
+        if self._unbuilt:
+            self._build_rows(len(self._unbuilt))
+            self._finish_building()
+
+    def _finish_building(self) -> None:
+        self._show_saved_errors(None)
+        self.built.emit()
+        if self._pending_focus is not None:
+            item_id, self._pending_focus = self._pending_focus, None
+            self.focus_item(item_id)
 
     # --- answers -------------------------------------------------------------------
 
@@ -153,6 +202,8 @@ class InstrumentForm(QWidget):
         return self.answers.get(item_id)
 
     def row(self, item_id: str) -> ItemRow:
+        if item_id not in self.rows:
+            self.ensure_built()
         return self.rows[item_id]
 
     def _confirmed(self) -> set[str]:
@@ -196,6 +247,11 @@ class InstrumentForm(QWidget):
         return Outcome.ok()
 
     def _refresh(self, *, changed: str | None = None, initial: bool = False) -> None:
+        self._apply_visibility()
+        self._show_saved_errors(changed)
+        self._rescore(initial=initial)
+
+    def _apply_visibility(self) -> None:
         for card in self.sections:
             any_visible = False
             for row in card.rows:
@@ -207,8 +263,6 @@ class InstrumentForm(QWidget):
                 any_visible = any_visible or visible
                 row.field.set_context(self.answers)
             card.setVisible(any_visible)
-        self._show_saved_errors(changed)
-        self._rescore(initial=initial)
 
     def _show_saved_errors(self, changed: str | None) -> None:
         """Cross-field problems of the saved answers, on the rows they concern."""
@@ -276,6 +330,9 @@ class InstrumentForm(QWidget):
         self.scroll_area.ensureWidgetVisible(row, 40, 60)
 
     def focus_item(self, item_id: str | None) -> bool:
+        if item_id and item_id not in self.rows and self.instrument.has_item(item_id):
+            self._pending_focus = item_id  # focused once its row is built
+            return self.instrument.item(item_id).is_visible(self.answers)
         row = self.rows.get(item_id or "")
         if row is None or not row.item.is_visible(self.answers):
             return False
@@ -298,6 +355,10 @@ class InstrumentForm(QWidget):
             return
         after = rows[rows.index(row) + 1 :]
         target = next((r for r in after if not r.is_answered and r.item.required), None)
+        if target is None and self._unbuilt:
+            self.ensure_built()
+            self._on_row_done(row)
+            return
         if target is not None:
             self.focus_row(target)
         else:
@@ -317,12 +378,14 @@ class InstrumentForm(QWidget):
         return current
 
     def visible_sections(self) -> list[int]:
+        self.ensure_built()
         return [
             i for i, card in enumerate(self.sections)
             if any(r.item.is_visible(self.answers) for r in card.rows)
         ]  # fmt: skip
 
     def go_to_section(self, index: int) -> None:
+        self.ensure_built()
         card = self.sections[index]
         rows = [r for r in card.rows if r.item.is_visible(self.answers)]
         self.scroll_area.verticalScrollBar().setValue(card.y() - 4)
@@ -333,6 +396,7 @@ class InstrumentForm(QWidget):
 
     def step_section(self, delta: int) -> bool:
         """Ctrl+→ / Ctrl+←: the next or previous section; False at either end."""
+        self.ensure_built()
         visible = self.visible_sections()
         if not visible:
             return False

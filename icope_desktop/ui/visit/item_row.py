@@ -95,6 +95,7 @@ class ItemRow(QWidget):
         self.na_button.setCheckable(True)
         self.na_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.na_button.setMinimumHeight(TARGET)
+        self.na_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.na_button.setToolTip(_("Ctrl+N : marquer la question non évaluable, avec un motif"))
         keep = self.na_button.sizePolicy()
         keep.setRetainSizeWhenHidden(True)  # every row's answers start at the same x

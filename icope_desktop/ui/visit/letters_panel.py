@@ -63,6 +63,7 @@ class LettersPanel(QFrame):
         self.retry_button = QPushButton(_("Réessayer"), self)
         self.retry_button.setObjectName("retry_button")
         self.retry_button.setMinimumHeight(TARGET)
+        self.retry_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.retry_button.clicked.connect(self.generate)
         self.retry_button.setVisible(False)
         layout = QVBoxLayout(self)

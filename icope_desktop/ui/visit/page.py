@@ -136,6 +136,7 @@ class VisitPage(QWidget):
         self.close_button = QPushButton(_("Fermer"), self)
         self.close_button.setObjectName("close_button")
         self.close_button.setMinimumHeight(TARGET)
+        self.close_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.close_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.close_button.clicked.connect(self._on_close_button_clicked)
         header = QHBoxLayout()
@@ -161,11 +162,13 @@ class VisitPage(QWidget):
         self.previous_button = QPushButton("◀ " + _("Précédent"), self)
         self.previous_button.setObjectName("previous_button")
         self.previous_button.setMinimumHeight(TARGET)
+        self.previous_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.previous_button.clicked.connect(lambda: self.go_page(-1))
         self.next_button = QPushButton(_("Suivant") + " ▶", self)
         self.next_button.setObjectName("next_button")
         self.next_button.setProperty("primary", True)
         self.next_button.setMinimumHeight(TARGET)
+        self.next_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.next_button.setMinimumWidth(160)
         self.next_button.clicked.connect(lambda: self.go_page(+1))
         keys = QLabel(
@@ -188,19 +191,8 @@ class VisitPage(QWidget):
         layout.addLayout(body, 1)
         layout.addLayout(footer)
 
-        self.chooser = Step2Chooser(self)
-        self.chooser.selection_changed.connect(self._on_chooser_selection_changed)
-        self.chooser.start_requested.connect(lambda: self.go_page(+1))
-        self.chooser.summary_requested.connect(lambda: self.show_page(SUMMARY_PAGE))
-        self.summary = SummaryPanel(self)
-        self.summary.finalize_requested.connect(self._on_finalize_requested)
-        self.summary.amend_requested.connect(self._on_amend_requested)
-        self.summary.care_plan_changed.connect(self._on_care_plan_changed)
-        self.summary.follow_up_changed.connect(self._on_follow_up_changed)
-        self.summary.record_urgent_requested.connect(self._open_urgent_dialog)
-        self.summary.missing_requested.connect(self._on_missing_requested)
-        self.stack.addWidget(self.chooser)
-        self.stack.addWidget(self.summary)
+        self._chooser: Step2Chooser | None = None
+        self._summary: SummaryPanel | None = None
 
         shortcuts = (
             ("Ctrl+Right", lambda: self.step(+1)),
@@ -221,6 +213,33 @@ class VisitPage(QWidget):
         self._save_timer.start()
         self._show_save_state()
         QApplication.instance().focusChanged.connect(self._on_focus_changed)  # type: ignore[union-attr]
+
+    @property
+    def chooser(self) -> Step2Chooser:
+        """The Step 2 choice, built the first time it is needed (a page is built in
+        parts so that opening a visit never holds the UI thread for long)."""
+        if self._chooser is None:
+            chooser = Step2Chooser(self.stack)
+            chooser.selection_changed.connect(self._on_chooser_selection_changed)
+            chooser.start_requested.connect(lambda: self.go_page(+1))
+            chooser.summary_requested.connect(lambda: self.show_page(SUMMARY_PAGE))
+            self.stack.addWidget(chooser)
+            self._chooser = chooser
+        return self._chooser
+
+    @property
+    def summary(self) -> SummaryPanel:
+        if self._summary is None:
+            summary = SummaryPanel(self.stack)
+            summary.finalize_requested.connect(self._on_finalize_requested)
+            summary.amend_requested.connect(self._on_amend_requested)
+            summary.care_plan_changed.connect(self._on_care_plan_changed)
+            summary.follow_up_changed.connect(self._on_follow_up_changed)
+            summary.record_urgent_requested.connect(self._open_urgent_dialog)
+            summary.missing_requested.connect(self._on_missing_requested)
+            self.stack.addWidget(summary)
+            self._summary = summary
+        return self._summary
 
     # --- loading -----------------------------------------------------------------------
 
@@ -282,17 +301,22 @@ class VisitPage(QWidget):
         keys = [n.key for n in self.nav]
         if target not in keys:
             target = keys[0] if not self.read_only else SUMMARY_PAGE
-        self.show_page(target, save=False)
+        self.show_page(target, save=False, focus=False)
         item = position.get("item")
         QTimer.singleShot(0, lambda: self._restore_focus(target, item))
-        urgent = self._urgent_alert()
+        urgent = self._urgent_pair()
         if urgent is not None and self.urgent_record is None and not self.read_only:
             QTimer.singleShot(0, self._open_urgent_dialog)
 
     def _restore_focus(self, page: str, item: Any) -> None:
         form = self.forms.get(page)
-        if form is not None and not form.focus_item(item if isinstance(item, str) else None):
-            form.focus_first()
+        if form is not None:
+            if not form.focus_item(item if isinstance(item, str) else None):
+                form.focus_first()
+        elif page == STEP2_PAGE:
+            self.chooser.focus_first()
+        elif page == SUMMARY_PAGE:
+            self.summary.focus_first()
 
     # --- navigation ------------------------------------------------------------------
 
@@ -327,9 +351,9 @@ class VisitPage(QWidget):
 
     def current_page(self) -> str:
         widget = self.stack.currentWidget()
-        if widget is self.chooser:
+        if widget is not None and widget is self._chooser:
             return STEP2_PAGE
-        if widget is self.summary:
+        if widget is not None and widget is self._summary:
             return SUMMARY_PAGE
         for key, form in self.forms.items():
             if form is widget:
@@ -602,7 +626,7 @@ class VisitPage(QWidget):
         self._save_position()
         for form in self.forms.values():
             self._update_banner(form)
-        if self.stack.currentWidget() is self.summary:
+        if self._summary is not None and self.stack.currentWidget() is self._summary:
             self._refresh_summary()
 
     # --- finalize and amend ------------------------------------------------------------

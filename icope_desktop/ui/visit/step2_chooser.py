@@ -70,10 +70,12 @@ class Step2Chooser(QWidget):
         self.start_button.setObjectName("start_button")
         self.start_button.setProperty("primary", True)
         self.start_button.setMinimumHeight(TARGET + 4)
+        self.start_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.start_button.clicked.connect(self.start_requested)
         self.summary_button = QPushButton(_("Passer à la synthèse"), self)
         self.summary_button.setObjectName("summary_button")
         self.summary_button.setMinimumHeight(TARGET + 4)
+        self.summary_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.summary_button.clicked.connect(self.summary_requested)
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)

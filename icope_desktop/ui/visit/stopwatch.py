@@ -62,6 +62,7 @@ class Stopwatch(QWidget):
         self.toggle_button = QPushButton(self)
         self.toggle_button.setObjectName("toggle_button")
         self.toggle_button.setMinimumHeight(TARGET)
+        self.toggle_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.toggle_button.setMinimumWidth(130)
         self.toggle_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.toggle_button.clicked.connect(self.toggle)

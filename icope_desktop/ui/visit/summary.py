@@ -221,11 +221,13 @@ class SummaryPanel(QWidget):
         self.finalize_button = QPushButton(_("Finaliser la visite"), closing)
         self.finalize_button.setObjectName("finalize_button")
         self.finalize_button.setMinimumHeight(TARGET + 8)
+        self.finalize_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.finalize_button.setMinimumWidth(220)
         self.finalize_button.clicked.connect(self.finalize_requested)
         self.amend_button = QPushButton(_("Corriger (nouvelle version)"), closing)
         self.amend_button.setObjectName("amend_button")
         self.amend_button.setMinimumHeight(TARGET + 8)
+        self.amend_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.amend_button.clicked.connect(self.amend_requested)
         buttons.addWidget(self.finalize_button)
         buttons.addWidget(self.amend_button)

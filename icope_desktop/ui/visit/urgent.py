@@ -97,6 +97,7 @@ class UrgentActionDialog(QDialog):
         self.record_button.setObjectName("record_button")
         self.record_button.setProperty("primary", True)
         self.record_button.setMinimumHeight(TARGET + 4)
+        self.record_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.record_button.setDefault(True)
         self.record_button.clicked.connect(self._on_record_button_clicked)
         layout.addWidget(self.record_button)
@@ -145,6 +146,7 @@ class UrgentBanner(QFrame):
         self.record_button = QPushButton(self)
         self.record_button.setObjectName("record_button")
         self.record_button.setMinimumHeight(TARGET)
+        self.record_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.record_button.clicked.connect(self.record_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)

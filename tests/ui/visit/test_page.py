@@ -78,7 +78,7 @@ def test_draft_reopens_at_the_same_place_with_every_answer(
     assert {k: form.answer(k) for k in typed} == typed
     assert form.answer("N1_kg_lost") == 2.5
     assert reopened.current_page() == "step1"
-    qtbot.waitUntil(lambda: form.focused_row() is not None)
+    qtbot.waitUntil(lambda: form.is_built and form.focused_row() is not None)
     assert form.focused_row().item.id == "V1"
 
 
@@ -288,6 +288,13 @@ def test_keyboard_digits_answer_and_move_on(qtbot, services, patient_id):
     assert form.focused_row().item.id == "N1"
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Delete)
     assert form.answer("N1") is None
+    qtbot.waitUntil(lambda: form.is_built)
+    form.row("V1").focus()
+    order = []
+    for _ in range(4):  # Tab follows the form, one stop per question
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(form.focused_row().item.id)
+    assert order == ["H1_method", "H1_red_flags", "P1", "P2"]
 
 
 def test_stopwatch_times_with_space_at_a_hundredth(qtbot, services, patient_id):
