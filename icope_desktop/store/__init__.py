@@ -16,6 +16,8 @@ Opening and locking (`local_store.Store`)::
     info = store.backup(path, progress=fn, cancel=event)       # worker thread
     Store.restore_backup(path, data_dir, passphrase_or_recovery_key,
                          new_passphrase=None, progress=fn, cancel=event)
+    backup.describe_backup(path) -> BackupInfo                 # date, schema, before asking
+    store.check_integrity()                                    # full PRAGMA integrity_check
     store.close()                                              # the lock (auto-lock calls it)
 
     passphrase.estimate_strength(text) -> Strength             # live meter (bits, level, advice)
@@ -38,6 +40,7 @@ Repositories (attributes of `Store`, or `Repositories(engine)` over any engine a
                                 finalized_by=...) -> FinalizeReport   # ONE transaction
     store.visits.amend_visit(visit_id, by) -> VisitId                 # draft v+1
     store.visits.list_drafts(); .list_visits(patient_id); .list_due_followups(today)
+    store.visits.discard_draft(visit_id)                              # drafts only
     store.letters.save_letter(visit_id, kind, language, pdf); .get_letter(...)
     store.alerts.upsert_pulled([PulledAlertTask]); .decide(id, AlertDecision, by=...,
                 note=..., reminder_on=...); .list_open(); .link_patient(id, patient_id)
