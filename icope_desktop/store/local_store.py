@@ -30,7 +30,9 @@ from icope_desktop.store.engine import CIPHER_PAGE_SIZE, KeyHolder, open_encrypt
 from icope_desktop.store.errors import (
     DatabaseDamaged,
     DatabaseMissing,
+    DiskFull,
     StoreAlreadyExists,
+    StoreBusy,
     StoreError,
     StoreInUse,
     StoreLocked,
@@ -426,9 +428,13 @@ class Store:
         self.close()
 
     def _audit(self, action: str) -> None:
+        """Record a store-level event; a full disk must not keep the records closed."""
         actor = self.practitioner.profile_id()
-        with self.repos.db.writing() as session:
-            record_event(session, at=self._clock(), actor_id=actor, action=action)
+        try:
+            with self.repos.db.writing() as session:
+                record_event(session, at=self._clock(), actor_id=actor, action=action)
+        except (DiskFull, StoreBusy):
+            log.warning("audit event %s not recorded (disk full or busy)", action)
 
 
 def default_data_dir() -> Path:
