@@ -5,6 +5,9 @@ One instrument definition drives the mapping (STYLE.md §2): a QuestionnaireResp
 `linkId` is the screening item id, and Observation codes come from `Instrument.codes`,
 which holds LOINC only where the clinical spec §8 gives a code and the project code system
 otherwise; LOINC-coded Observations carry the LOINC notice (clinical spec §7) in `note`.
+These resources are not re-checked against the FHIR models at run time (tests/sync does
+it for every kind; the server validates each one and a refusal is isolated by the push):
+checking them here cost more than the server's own work (docs/ARCHITECTURE.md "Sync").
 Everything here is final and immutable, so every entry is a conditional create.
 Dates come from the visit itself, never from the clock, so a rebuilt Bundle is identical.
 """
@@ -22,7 +25,7 @@ from icope_desktop.screening.codes import Coding
 from icope_desktop.screening.model import Instrument
 from icope_desktop.screening.visit import VisitEvaluation
 from icope_desktop.store.records import AssessmentView, PractitionerId, VisitView
-from icope_desktop.sync.bundles import Entry, checked
+from icope_desktop.sync.bundles import Entry
 from icope_desktop.sync.errors import CannotMap
 from icope_desktop.sync.identifiers import (
     ICOPE_CS,
@@ -114,10 +117,10 @@ class VisitMapper:
 
     def entries(self) -> list[Entry]:
         visit = self.visit
-        entries = [Entry(checked(self._encounter()), visit.id)]
+        entries = [Entry(self._encounter(), visit.id)]
         results: dict[str, Result] = {}
         for assessment in visit.assessments:
-            entries.append(Entry(checked(self._questionnaire_response(assessment)), assessment.id))
+            entries.append(Entry(self._questionnaire_response(assessment), assessment.id))
             if assessment.result is not None:
                 try:
                     results[assessment.instrument_id] = Result.from_json(assessment.result)
@@ -208,7 +211,7 @@ class VisitMapper:
             resource["performer"] = [self.author]
         if any(c.get("system") == LOINC for c in concept.get("coding", [])):
             resource["note"] = [{"text": LOINC_NOTICE.en}]
-        return Entry(checked(resource), role_id)
+        return Entry(resource, role_id)
 
     def _score_observations(self, assessment: AssessmentView, result: Result) -> list[Entry]:
         try:
@@ -298,7 +301,7 @@ class VisitMapper:
             }
             if self.author:
                 resource["author"] = self.author
-            found.append(Entry(checked(resource), flag_id))
+            found.append(Entry(resource, flag_id))
         return found
 
     def _care_plan(self) -> Entry | None:
@@ -330,4 +333,4 @@ class VisitMapper:
         }
         if self.author:
             resource["author"] = self.author
-        return Entry(checked(resource), plan_id)
+        return Entry(resource, plan_id)

@@ -102,7 +102,7 @@ def set_up_practice(store: Store, rpps: str = "10003456789") -> Practice:
 
 
 def add_patient(practice: Practice, index: int, *, ins: bool = False) -> PatientId:
-    birth = date(1940, 1, 1) + timedelta(days=97 * index)
+    birth = date(1930, 1, 1) + timedelta(days=(97 * index) % 10_000)
     identity = Identity(
         birth_name=f"{FAMILY_NAMES[index % 8]}-{index}",
         first_names=FIRST_NAMES[index % 8],

@@ -58,8 +58,9 @@ class AutoSync(QObject):
     def tick(self) -> Action:
         now = self.clock()
         busy = self.panel.running or self.probe_task is not None
+        allowed = self.can_sync() and not busy  # checked first: a locked store is not read
         action = self.schedule.next_action(
-            now, enabled=self.enabled(), allowed=self.can_sync() and not busy
+            now, enabled=allowed and self.enabled(), allowed=allowed
         )
         if action is Action.SYNC:
             self._sync(now)
