@@ -168,6 +168,7 @@ class SyncService:
         self._transport_factory = transport_factory
         self._clock = clock
         self._running = threading.Lock()
+        self._cancel = threading.Event()
 
     # --- settings ----------------------------------------------------------------------
 
@@ -237,6 +238,7 @@ class SyncService:
         if not self._running.acquire(blocking=False):
             raise SyncAlreadyRunning()
         cancel = cancel or threading.Event()
+        self._cancel = cancel
         report = SyncReport()
         try:
             transport = self._transport()
@@ -266,6 +268,15 @@ class SyncService:
         report.notices = pulled.notices
         report.finished_at = self._clock()
         return report
+
+    def close(self, timeout: float = 10.0) -> bool:
+        """Before the store is locked (`Services.close`): ask a running sync to stop at its
+        next Bundle and wait for it; True when no sync is left running."""
+        self._cancel.set()
+        if self._running.acquire(timeout=timeout):
+            self._running.release()
+            return True
+        return False
 
     def probe(self) -> bool:
         """Is the server reachable? `GET /metadata`, no token, short timeouts."""

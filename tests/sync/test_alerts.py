@@ -182,3 +182,17 @@ def test_pull_never_overwrites_an_unsynced_local_edit(territory_desk, live):
     assert desk.store.patients.get_patient(patient_id).data.phone == "0240000001"
     assert [n.en for n in report.notices] == [
         "FAURE Ginette: contact details differ on the server; your newer version is kept."]
+
+
+def test_a_cursor_ahead_of_a_restored_server_restarts_the_feed(territory_desk, live):
+    desk = territory_desk
+    put_alerts(live, [(f"K-{uuid.uuid4().hex[:8]}",
+                       person("Perrin", "Agathe", date(1942, 8, 8), desk.postcode))])
+    desk.store.sync_state.save("tasks", "999999")  # as if the server lost its last changes
+
+    report = desk.sync.sync_now()
+
+    assert (report.error, report.alerts_received) == (None, 1)
+    cursor = desk.store.sync_state.get("tasks").cursor
+    assert cursor is not None and cursor != "999999"
+    assert desk.sync.sync_now().alerts_received == 0  # the server's cursor was kept

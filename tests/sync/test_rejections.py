@@ -101,3 +101,30 @@ def test_two_syncs_never_run_at_once(desk):
     finally:
         desk.sync._running.release()
     assert not isinstance(desk.sync.sync_now().error, AuthenticationRequired)
+
+
+def test_close_stops_a_running_sync_before_the_store_is_locked(desk):
+    import threading
+
+    from icope_desktop.sync.errors import Cancelled
+
+    for index in range(3):
+        add_patient(desk.practice, index)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_progress(done, total, label):
+        started.set()
+        release.wait(5)
+
+    results = []
+    worker = threading.Thread(target=lambda: results.append(desk.sync.sync_now(slow_progress)))
+    worker.start()
+    assert started.wait(5)
+    closer = threading.Thread(target=lambda: results.append(desk.sync.close(timeout=5)))
+    closer.start()
+    release.set()
+    worker.join(10)
+    closer.join(10)
+    report = next(r for r in results if not isinstance(r, bool))
+    assert isinstance(report.error, Cancelled)
+    assert True in results and not desk.sync.is_running
