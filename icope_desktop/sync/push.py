@@ -34,6 +34,7 @@ from icope_desktop.store.records import (
     BillingLine,
     EntityKind,
     GpId,
+    LetterId,
     OutboxItem,
     PatientId,
     SyncStatus,
@@ -245,11 +246,14 @@ class Pusher:
             visit = repos.visits.get_visit(VisitId(item.entity_id))
             return VisitMapper(visit, visit.finalized_by).entries()
         if kind is EntityKind.LETTER:
-            letter = repos.letters.get_letter_by_id(item.entity_id)  # type: ignore[arg-type]
+            letter = repos.letters.get_letter_by_id(LetterId(item.entity_id))
             visit = repos.visits.get_visit(letter.visit_id)
             patient = repos.patients.get_patient(visit.patient_id)
-            gp = repos.gps.get_gp(patient.data.gp_id) if patient.data.gp_id else None
-            return letter_entries(letter, visit, patient, gp, visit.finalized_by)
+            gp_id = patient.data.gp_id
+            return letter_entries(
+                letter, visit, patient, repos.gps.get_gp(gp_id) if gp_id else None,
+                visit.finalized_by,
+            )
         if kind is EntityKind.BILLING_LINE:
             line = self._billing_line(item.entity_id)
             return [charge_item_entry(line, self.tariffs)]

@@ -181,7 +181,7 @@ class AlertsInbox(QWidget):
         self.link_buttons = []
         while self.link_layout.count():
             item = self.link_layout.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None and widget is not self.create_file_button:
                 widget.deleteLater()
         enabled = alert is not None
@@ -290,9 +290,10 @@ class AlertsInbox(QWidget):
         alert = self.current
         if alert is None:
             return
-        reminder: date | None = (
-            self.reminder_edit.date().toPython() if self.reminder_check.isChecked() else None
-        )
+        reminder: date | None = None
+        if self.reminder_check.isChecked():
+            picked = self.reminder_edit.date()
+            reminder = date(picked.year(), picked.month(), picked.day())
         self._run(
             lambda: self.alerts.keep_open(alert.id, self.note_edit.toPlainText(), reminder),
             _("Alerte gardée ouverte."),

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 
 from icope_desktop.i18n import _
 from icope_desktop.services.sync import SyncReport, SyncService
+from icope_desktop.sync.errors import SyncError
 from icope_desktop.ui.sync.messages import error_text, summary
 from icope_desktop.ui.tasks import Task, TaskRunner
 
@@ -92,7 +93,7 @@ class SyncPanel(QWidget):
 
     def _on_task_failed(self, error: BaseException) -> None:
         self._finish()
-        report = SyncReport(error=error if hasattr(error, "user_message") else None)
+        report = SyncReport(error=error if isinstance(error, SyncError) else None)
         self.summary_label.setText(error_text(error))
         self.last_report = report
         self.sync_finished.emit(report)
