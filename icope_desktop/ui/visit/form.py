@@ -142,7 +142,7 @@ class InstrumentForm(QWidget):
         layout.addWidget(self.scroll_area, 1)
         self._refresh(initial=True)
         if self._unbuilt:
-            QTimer.singleShot(0, self._build_more)
+            QTimer.singleShot(0, self, self._build_more)  # dropped if the form is gone
 
     # --- progressive building ------------------------------------------------------------
 
@@ -179,7 +179,7 @@ class InstrumentForm(QWidget):
             return
         self._build_rows(BUILD_CHUNK)
         if self._unbuilt:
-            QTimer.singleShot(0, self._build_more)
+            QTimer.singleShot(0, self, self._build_more)  # dropped if the form is gone
         else:
             self._finish_building()
 

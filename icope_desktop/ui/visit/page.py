@@ -303,10 +303,10 @@ class VisitPage(QWidget):
             target = keys[0] if not self.read_only else SUMMARY_PAGE
         self.show_page(target, save=False, focus=False)
         item = position.get("item")
-        QTimer.singleShot(0, lambda: self._restore_focus(target, item))
+        QTimer.singleShot(0, self, lambda: self._restore_focus(target, item))
         urgent = self._urgent_pair()
         if urgent is not None and self.urgent_record is None and not self.read_only:
-            QTimer.singleShot(0, self._open_urgent_dialog)
+            QTimer.singleShot(0, self, self._open_urgent_dialog)
 
     def _restore_focus(self, page: str, item: Any) -> None:
         form = self.forms.get(page)
@@ -381,7 +381,7 @@ class VisitPage(QWidget):
             form = self.form(key)
             self.stack.setCurrentWidget(form)
             if focus:
-                QTimer.singleShot(0, form.focus_first)
+                QTimer.singleShot(0, form, form.focus_first)
         keys = [n.key for n in self.nav]
         if key in keys:
             self.nav_list.blockSignals(True)
@@ -425,7 +425,7 @@ class VisitPage(QWidget):
                 form = self.forms[keys[target]]
                 sections = form.visible_sections()
                 if sections:
-                    QTimer.singleShot(0, lambda: form.go_to_section(sections[-1]))
+                    QTimer.singleShot(0, form, lambda: form.go_to_section(sections[-1]))
 
     def step(self, delta: int) -> None:
         """Ctrl+→ / Page Down: the next section, then the next test or page."""
@@ -518,7 +518,7 @@ class VisitPage(QWidget):
         text = _error_text(exc) if isinstance(exc, BaseException) else ""
         self.save_label.setText(_("Non enregistré : nouvel essai…"))
         self.save_label.setToolTip(text)
-        QTimer.singleShot(2000, self.writer.flush)
+        QTimer.singleShot(2000, self, self.writer.flush)
 
     def _on_close_button_clicked(self) -> None:
         self.flush()
@@ -582,7 +582,7 @@ class VisitPage(QWidget):
         self.show_page(first.instrument_id)
         item_id = first.errors[0].item_id if first.errors else None
         form = self.forms[first.instrument_id]
-        QTimer.singleShot(0, lambda: form.focus_item(item_id) or form.focus_first())
+        QTimer.singleShot(0, form, lambda: form.focus_item(item_id) or form.focus_first())
 
     # --- urgent alert ----------------------------------------------------------------
 
@@ -639,7 +639,7 @@ class VisitPage(QWidget):
             if item9_unresolved(self.answers.get("phq9", {})):
                 self.show_page("phq9")
                 form = self.forms["phq9"]
-                QTimer.singleShot(0, lambda: form.focus_item("Q9"))
+                QTimer.singleShot(0, form, lambda: form.focus_item("Q9"))
             else:
                 self._open_urgent_dialog()
             return
