@@ -1,0 +1,81 @@
+"""The sync part inside the real main window: status bar button, alerts and billing pages,
+"Tester la connexion" in the settings, automatic sync stopped by the lock."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton
+from sync.conftest import live  # noqa: F401
+
+from icope_desktop.app import build_window
+from icope_desktop.services.alerts import AlertsService
+from icope_desktop.services.billing import BillingService
+from icope_desktop.services.session import AppSession, Setup
+from icope_desktop.services.settings import ProfileForm, ServerForm
+from icope_desktop.services.sync import SyncService
+from icope_desktop.store.records import Profession
+from icope_desktop.store.vault import FLOOR_KDF
+from icope_desktop.ui.style import apply_style
+from icope_desktop.ui.sync.wiring import install_sync
+
+PASSPHRASE = "Tilleul-Loire-2024!"
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, live):  # noqa: F811
+    account = live.new_practitioner(("44",))
+    session = AppSession(tmp_path / "data", kdf=FLOOR_KDF)
+    session.create(Setup(ProfileForm("Durand", "Claire", Profession.NURSE), PASSPHRASE,
+                         server=ServerForm(url=live.url, token=account.token, auto_sync=True)))
+    session.lock()
+    apply_style(QApplication.instance())
+    made = build_window(tmp_path / "data", kdf=FLOOR_KDF)
+    qtbot.addWidget(made)
+    made.resize(1366, 768)
+    made.show()
+    from PySide6.QtWidgets import QLineEdit
+
+    made.current_page().findChild(QLineEdit, "passphrase_edit").setText(PASSPHRASE)
+    qtbot.mouseClick(made.current_page().findChild(QPushButton, "unlock_button"), LEFT)
+    qtbot.waitUntil(lambda: made.services is not None and made.page_kind == "home",
+                    timeout=20_000)
+    services = made.services
+    if getattr(services, "sync", None) is None:  # until the container provides them
+        services.sync = SyncService(services.store.repos)
+        services.alerts = AlertsService(services.store.repos)
+        services.billing = BillingService(services.store.repos)
+    made.account = account
+    yield made
+    made.close()
+    shutil.rmtree(tmp_path / "data", ignore_errors=True)
+
+
+def test_sync_controls_live_in_the_window(qtbot, window, live):  # noqa: F811
+    wiring = install_sync(window, tick_ms=60_000)
+    panel = window.status.findChild(QPushButton, "sync_button")
+    assert panel is not None and panel.isVisible()
+
+    with qtbot.waitSignal(wiring.panel.sync_finished, timeout=20_000) as done:
+        qtbot.mouseClick(panel, LEFT)
+    assert done.args[0].error is None
+    assert live.count("Practitioner", window.account.rpps) >= 2
+
+    qtbot.mouseClick(wiring.alerts_button, LEFT)
+    assert window.page_kind == "alerts"
+    qtbot.mouseClick(wiring.billing_button, LEFT)
+    assert window.page_kind == "billing"
+
+    window.open_settings()
+    test_button = window.current_page().findChild(QPushButton, "test_connection_button")
+    assert test_button is not None
+    qtbot.mouseClick(test_button, LEFT)
+    qtbot.waitUntil(lambda: wiring.test_task is None, timeout=10_000)
+    assert "icope-server" in window.current_page().server_status.text()
+
+    window.lock()
+    assert wiring.auto is None and wiring.panel is None
+    assert not wiring.alerts_button.isVisible()
