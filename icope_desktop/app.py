@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from icope_desktop.i18n import set_language
+from icope_desktop.i18n import current_language, set_language
 from icope_desktop.services.session import AppSession, Setup, default_data_dir, system_clock
 
 log = logging.getLogger(__name__)
@@ -46,14 +46,15 @@ def demo_setup() -> Setup:
         ),
         passphrase=DEMO_PASSPHRASE,
         server=ServerForm(url=DEMO_SERVER_URL, token=DEMO_TOKEN, auto_sync=False),
+        language=current_language(),
     )
 
 
-def demo_seed() -> Callable[[Any], None] | None:
-    """The visit part's demo data (`services.demo.seed_demo`)."""
+def seed_demo_patients(services: Any, **options: Any) -> Any:
+    """The visit part's demo data (`services.demo.seed_demo`), imported on the worker."""
     from icope_desktop.services.demo import seed_demo
 
-    return seed_demo
+    return seed_demo(services, **options)
 
 
 def build_window(
@@ -67,6 +68,9 @@ def build_window(
 ) -> Any:
     """The window over `data_dir`, as `run` builds it (tests use this too)."""
     from icope_desktop.ui.main_window import MINUTE_MS, MainWindow
+    from icope_desktop.ui.shell.refcount_guard import keep_singletons_alive
+
+    keep_singletons_alive()  # PySide6 6.12 on Python 3.11: see the module
 
     session = AppSession(data_dir, kdf=kdf, clock=clock)
     set_language(language or session.language())
@@ -108,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         lambda title, text: ErrorDialog.show_message(window, title, text), log_path
     )
     if args.demo:
-        window.start_demo(demo_setup(), demo_seed())
+        window.start_demo(demo_setup(), seed_demo_patients)
     window.show()
     QTimer.singleShot(
         0, lambda: window.tasks.start(Task(lambda p, c: AppSession.warm_up(), "warm-up"))

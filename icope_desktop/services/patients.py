@@ -19,7 +19,7 @@ from datetime import date, datetime
 from icope_desktop.i18n import Lang, Text
 from icope_desktop.services.identifiers import compact, nir_problem, rpps_problem
 from icope_desktop.store import Store
-from icope_desktop.store.errors import InvalidData
+from icope_desktop.store.errors import InvalidData, RecordNotFound
 from icope_desktop.store.patients import display_name as _store_display_name
 from icope_desktop.store.records import (
     AlertTask,
@@ -151,9 +151,16 @@ class Eligibility:
     reasons: tuple[Text, ...]
     age: int | None
 
-    def explanation(self, lang: Lang | None = None) -> str:
-        """One sentence for the form and the patient page."""
+    def explanation(self, lang: Lang | None = None, *, saved: bool = False) -> str:
+        """One sentence for the form (`saved=False`) and the patient page (`saved=True`)."""
         parts = "; ".join(reason.get(lang) for reason in self.reasons)
+        if self.eligible is False and saved:
+            return Text(
+                fr="Hors critères ICOPE : {why}. Le dossier est conservé et signalé comme hors "
+                "critères.",
+                en="Outside the ICOPE criteria: {why}. The file is kept and flagged as outside "
+                "the criteria.",
+            ).format(why=parts).get(lang)
         if self.eligible is False:
             return Text(
                 fr="Hors critères ICOPE : {why}. Le dossier peut être enregistré ; il sera "
@@ -416,6 +423,16 @@ class PatientService:
 
     def search(self, typed: str, limit: int = 50) -> list[PatientSummary]:
         return self._store.patients.search_patients(typed, limit=limit)
+
+    def summaries(self, patient_ids: list[PatientId]) -> list[PatientSummary]:
+        """One list line per id, in the order given; ids no longer found are skipped."""
+        found: list[PatientSummary] = []
+        for patient_id in patient_ids:
+            try:
+                found.append(_summary(self._store.patients.get_patient(patient_id)))
+            except RecordNotFound:
+                continue
+        return found
 
     def count(self) -> int:
         return self._store.patients.count_patients()

@@ -14,6 +14,7 @@ Public API for the other parts: `show_home()`, `open_patient(id)`, `open_visit(i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -44,6 +45,7 @@ from icope_desktop.ui.widgets.progress import ProgressPanel
 
 MINUTE_MS = 60_000
 STATUS_REFRESH_MS = 60_000
+RECENT_PATIENTS = 8
 
 
 class Place(NamedTuple):
@@ -73,6 +75,7 @@ class MainWindow(QMainWindow):
     locking = Signal()  # the store is about to close: flush what must be saved
     locked = Signal()
     page_changed = Signal(str)  # the new page's kind
+    demo_seeded = Signal()  # the demo data is in (or its seeding stopped)
 
     def __init__(
         self,
@@ -91,8 +94,12 @@ class MainWindow(QMainWindow):
         self.resize(1280, 760)
         self.setMinimumSize(1000, 620)
         self.history: list[Place] = []
+        self.recent_patients: list[Any] = []
+        """Files opened since start, newest first: ids only, never names."""
+        self.extra_pages: dict[str, tuple[Callable[[Any, Any], QWidget], Callable[[], str]]] = {}
         self.place: Place | None = None
         self.page_kind = ""
+        self.seed_task: Task | None = None
         self.resume_place: Place | None = None
         self.resume_history: list[Place] = []
         self.resume_snapshot: dict[str, Any] | None = None
@@ -142,6 +149,9 @@ class MainWindow(QMainWindow):
         self.title_label.setObjectName("title_label")
         set_role(self.title_label, "section")
         row.addWidget(self.title_label, 1)
+        self.top_actions = QHBoxLayout()
+        """Where other parts add their buttons (e.g. the alerts inbox)."""
+        row.addLayout(self.top_actions)
         self.home_button = BigButton("", bar, name="home_button")
         self.home_button.clicked.connect(self.show_home)
         self.settings_button = BigButton("", bar, name="settings_button")
@@ -182,6 +192,7 @@ class MainWindow(QMainWindow):
             widget.deleteLater()
         self.page_kind = kind
         self.top_bar.setVisible(chrome)
+        self.home_button.setVisible(kind != "home")
         self.title_label.setText(title)
         self.back_button.setEnabled(bool(self.history))
         self.focus_page()
@@ -227,24 +238,62 @@ class MainWindow(QMainWindow):
         self.place = None
         self._set_page(page, "unlock", "", chrome=False)
 
-    def start_demo(self, setup: Any, seed: Any = None) -> None:
-        """Create the demo store and seed it off the UI thread, then open the home."""
+    def start_demo(self, setup: Any, seed: Callable[..., Any] | None = None) -> None:
+        """Create the demo store, open the home at once, then seed it in the background.
+
+        `seed(services, progress=..., cancel=...)` fills the store (the visit part's
+        `services.demo.seed_demo`: 25 patients and 18 months of visits, each answer a
+        committed write, so it takes tens of seconds); the home refreshes as patients
+        arrive and the status bar counts them. A lock cancels the seeding."""
         session = self.session
-
-        def prepare(progress: Any, cancel: Any) -> Any:
-            services = session.create(setup, progress, cancel).services
-            if seed is not None:
-                progress(0, 0, _("Création des patients de démonstration…"))
-                seed(services)
-            return services
-
         page = BusyPage(_("Préparation de la démonstration…"))
         self._set_page(page, "busy", "", chrome=False)
-        task = Task(prepare, name="demo")
+        task = Task(lambda progress, cancel: session.create(setup, progress, cancel).services,
+                    name="demo")
         task.progressed.connect(page.progress.update_progress)
         task.succeeded.connect(self._on_unlocked)
+        if seed is not None:
+            task.succeeded.connect(lambda services: self._start_demo_seed(services, seed))
         task.failed.connect(self._on_entry_failed)
         self.tasks.start(task)
+
+    def _start_demo_seed(self, services: Any, seed: Callable[..., Any]) -> None:
+        task = Task(
+            lambda progress, cancel: seed(services, progress=progress, cancel=cancel),
+            name="demo-seed",
+        )
+        task.progressed.connect(self._on_demo_seed_progressed)
+        task.succeeded.connect(lambda _report: self._on_demo_seed_ended(None))
+        task.failed.connect(self._on_demo_seed_ended)
+        self.seed_task = task
+        self.status.showMessage(_("Création des patients de démonstration…"))
+        self.tasks.start(task)
+
+    def _on_demo_seed_progressed(self, done: int, total: int, _label: str) -> None:
+        if self.services is None:
+            return
+        self.status.showMessage(
+            _("Création des patients de démonstration : {done} sur {total}…").format(
+                done=done, total=total
+            )
+        )
+        self._refresh_home()
+
+    def _on_demo_seed_ended(self, error: BaseException | None) -> None:
+        cancelled = self.seed_task is not None and self.seed_task.cancel_event.is_set()
+        self.seed_task = None
+        self.status.clearMessage()
+        if error is not None and not cancelled:
+            ErrorDialog.show_message(self, *user_message(error))
+        if self.services is not None:
+            self._refresh_home()
+            self.refresh_status()
+        self.demo_seeded.emit()
+
+    def _refresh_home(self) -> None:
+        refresh = getattr(self.current_page(), "refresh", None)
+        if self.page_kind == "home" and callable(refresh):
+            refresh()
 
     def start_restore(self) -> None:
         """Restore a backup: choose it, give its secret, confirm, then replace and open."""
@@ -362,6 +411,16 @@ class MainWindow(QMainWindow):
             return
         self._navigate(Place("settings"))
 
+    def register_page(
+        self, kind: str, build: Callable[[Any, Any], QWidget], title: Callable[[], str]
+    ) -> None:
+        """Let another part add a place: `build(services, target)` makes its page,
+        `title()` names it in the current language; open it with `open_page`."""
+        self.extra_pages[kind] = (build, title)
+
+    def open_page(self, kind: str, target: Any = None) -> None:
+        self._navigate(Place(kind, target))
+
     def go_back(self) -> None:
         if self.services is None or self.page_kind in ("unlock", "first_launch", "busy"):
             return
@@ -388,7 +447,7 @@ class MainWindow(QMainWindow):
         if place.kind == "home":
             from icope_desktop.ui.shell.home import HomePage
 
-            home = HomePage(services)
+            home = HomePage(services, self.recent_patients)
             home.patient_requested.connect(self.open_patient)
             home.visit_requested.connect(self.open_visit)
             home.new_patient_requested.connect(self.new_patient)
@@ -397,6 +456,7 @@ class MainWindow(QMainWindow):
             from icope_desktop.ui.shell.patient_page import PatientPage
 
             patient = PatientPage(services, self.tasks, place.target)
+            self._remember_patient(place.target)
             patient.visit_requested.connect(self.open_visit)
             patient.edit_requested.connect(self.edit_patient)
             return patient, _("Dossier patient")
@@ -427,7 +487,16 @@ class MainWindow(QMainWindow):
             settings.restore_requested.connect(self.start_restore)
             settings.saved.connect(lambda _card: self.refresh_status())
             return settings, _("Paramètres")
+        if place.kind in self.extra_pages:
+            build, title = self.extra_pages[place.kind]
+            return build(services, place.target), title()
         raise ValueError(f"unknown place {place.kind!r}")
+
+    def _remember_patient(self, patient_id: Any) -> None:
+        if patient_id in self.recent_patients:
+            self.recent_patients.remove(patient_id)
+        self.recent_patients.insert(0, patient_id)
+        del self.recent_patients[RECENT_PATIENTS:]
 
     def _on_patient_saved(self, patient_id: Any) -> None:
         # The form is done: going back must not return to it.
@@ -478,6 +547,8 @@ class MainWindow(QMainWindow):
         if self.page_kind == "first_launch":
             return  # the recovery key is on screen: never hide it before it is noted
         self.locking.emit()
+        if self.seed_task is not None:
+            self.seed_task.cancel()
         self._flush_current()
         page = self.current_page()
         self.resume_place = self.place if remember else None

@@ -8,8 +8,10 @@ free of colours; widgets only say what they are.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
+
+from icope_desktop.paths import resource
 
 TOUCH_HEIGHT = 40
 """Minimum height of anything clickable (px)."""
@@ -56,6 +58,11 @@ QLineEdit, QComboBox, QPlainTextEdit, QSpinBox {{
 }}
 QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus {{ border: 2px solid {FOCUS}; }}
 QLineEdit[invalid="true"], QComboBox[invalid="true"] {{ border: 2px solid {ERROR}; }}
+QComboBox::drop-down {{
+    subcontrol-origin: padding; subcontrol-position: center right; width: 30px;
+    border: none; border-left: 1px solid #c5ccd2;
+}}
+QComboBox::down-arrow {{ image: url("{{arrow}}"); width: 14px; height: 14px; }}
 QComboBox QAbstractItemView {{ background: {SURFACE}; }}
 QCheckBox {{ min-height: {TOUCH_HEIGHT}px; spacing: 10px; }}
 QCheckBox::indicator {{ width: 22px; height: 22px; }}
@@ -89,12 +96,19 @@ QStatusBar QLabel {{ padding: 2px 10px; }}
 """
 
 
+def style_sheet() -> str:
+    """The sheet with the icons' absolute paths (Qt style sheets take no package paths)."""
+    arrow = resource("icons", "chevron-down.svg").as_posix()
+    return STYLE_SHEET.replace("{arrow}", arrow)
+
+
 def apply_style(app: QApplication) -> None:
     font = QFont(app.font())
     if font.pointSizeF() < BASE_POINT_SIZE:
         font.setPointSizeF(BASE_POINT_SIZE)
     app.setFont(font)
-    app.setStyleSheet(STYLE_SHEET)
+    app.setStyleSheet(style_sheet())
+    app.setWindowIcon(QIcon(str(resource("icons", "icope.svg"))))
 
 
 def set_role(widget: QWidget, role: str) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -127,6 +128,9 @@ class DuplicateDialog(QDialog):
         layout.addWidget(intro)
         self.candidates_list = QListWidget(self)
         self.candidates_list.setObjectName("candidates_list")
+        self.candidates_list.setWordWrap(True)
+        self.candidates_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.candidates_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for candidate in candidates:
             summary = candidate.summary
             reasons = ", ".join(reason.get() for reason in candidate.reasons)
@@ -154,7 +158,7 @@ class DuplicateDialog(QDialog):
         self.create_button.clicked.connect(self._create_anyway)
         self.cancel_button.clicked.connect(self.reject)
         layout.addWidget(box)
-        self.resize(640, 360)
+        self.resize(760, 380)
 
     def _open_existing(self) -> None:
         item = self.candidates_list.currentItem()

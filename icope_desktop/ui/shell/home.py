@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -49,6 +50,9 @@ class _List(QListWidget):
         self.setObjectName(name)
         self.setWordWrap(True)
         self.setUniformItemSizes(False)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.itemActivated.connect(self._on_item_activated)
         self.itemClicked.connect(self._on_item_activated)
 
@@ -87,9 +91,13 @@ class HomePage(QWidget):
     new_patient_requested = Signal()
     search_done = Signal(int)  # number of results shown
 
-    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Any, recent: list[Any] | None = None, parent: QWidget | None = None
+    ) -> None:
+        """`recent`: ids of the files opened since the app started, newest first."""
         super().__init__(parent)
         self.services = services
+        self.recent = list(recent or [])
         self.setObjectName("page")
         outer = QHBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 12)
@@ -174,7 +182,7 @@ class HomePage(QWidget):
         self.drafts_list.clear()
         for draft in overview.drafts:
             self.drafts_list.add_line(
-                _("{name} · {kind} commencée le {date}").format(
+                _("{name}\n{kind} commencée le {date}").format(
                     name=draft.patient_name,
                     kind=visit_kind_label(draft.kind),
                     date=format_date(draft.performed_on),
@@ -194,7 +202,7 @@ class HomePage(QWidget):
                 if late > 0
                 else _("prévu aujourd'hui")
             )
-            self.due_list.add_line(f"{due.patient_name} · {when}", due.patient_id)
+            self.due_list.add_line(f"{due.patient_name}\n{when}", due.patient_id)
         if not overview.due:
             self.due_list.add_line(_("Aucun suivi à faire pour l'instant."))
         self.alerts_title.setText(
@@ -229,22 +237,39 @@ class HomePage(QWidget):
         self.search_edit.selectAll()
 
     def _show_idle_hint(self) -> None:
-        if not self.search_edit.text().strip():
-            self.search_hint.setText(
+        """No search typed: the files opened recently, so coming back to one is one tap."""
+        if self.search_edit.text().strip():
+            return
+        self.search_hint.setText(
+            _(
+                "{count} patient(s) dans vos dossiers. Tapez les premières lettres du "
+                "nom ou une date de naissance : la liste se remplit pendant la frappe."
+            ).format(count=self.patient_count)
+        )
+        self.results_list.clear()
+        summaries = self.services.patients.summaries(self.recent)
+        if summaries:
+            self.results_list.add_line(_("Dossiers ouverts récemment :"))
+        today = self.today()
+        for summary in summaries:
+            self.results_list.add_line(patient_line(summary, today), summary.id)
+        if not summaries:
+            self.results_list.add_line(
                 _(
-                    "{count} patient(s) dans vos dossiers. Tapez les premières lettres du "
-                    "nom ou une date de naissance : la liste se remplit pendant la frappe."
-                ).format(count=self.patient_count)
+                    "Aucun dossier ouvert depuis le démarrage. Tapez un nom ou une date de "
+                    "naissance ci-dessus, ou créez un dossier avec « Nouveau patient » "
+                    "(Ctrl+N)."
+                )
             )
 
     def run_search(self) -> None:
         self._timer.stop()
         typed = self.search_edit.text()
-        self.results_list.clear()
         if not typed.strip():
             self._show_idle_hint()
             self.search_done.emit(0)
             return
+        self.results_list.clear()
         results = self.services.patients.search(typed, limit=SEARCH_LIMIT)
         today = self.today()
         for summary in results:

@@ -1,9 +1,8 @@
 """One patient's file: identity, GP, visits, and the button that starts a Step 1.
 
-The visit flow itself belongs to the visit part (`ui/visit`); this page lists the visits
-the store holds (drafts first, to resume), starts a new one through
-`services.visits.start_visit`, and keeps `history_area` for the visit part's history and
-trend widget.
+The visit flow itself belongs to the visit part (`ui/visit`): this page places its
+`PatientHistory` (every visit, drafts included, and the capacity trends), opens the visit
+chosen there, and starts a new one through `services.visits.start_visit`.
 """
 
 from __future__ import annotations
@@ -14,23 +13,19 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from icope_desktop.i18n import _
-from icope_desktop.services.patients import display_name, format_date
+from icope_desktop.services.patients import display_name
 from icope_desktop.ui.shell.dialogs import ErrorDialog
 from icope_desktop.ui.shell.errors import user_message
-from icope_desktop.ui.shell.wording import born_on, record_status_label, visit_kind_label
+from icope_desktop.ui.shell.wording import born_on
 from icope_desktop.ui.tasks import Task, TaskRunner
 from icope_desktop.ui.widgets.buttons import BigButton
 from icope_desktop.ui.widgets.labels import Card, hint_label, title_label
 from icope_desktop.ui.widgets.page import ScrollColumn
-
-ROLE = Qt.ItemDataRole.UserRole
 
 
 class PatientPage(QWidget):
@@ -66,8 +61,6 @@ class PatientPage(QWidget):
             facts.append(_("INS {ins}").format(ins=identity.ins))
         if patient.data.city:
             facts.append(patient.data.city)
-        if patient.data.phone:
-            facts.append(_("tél. {phone}").format(phone=patient.data.phone))
         heading.addWidget(hint_label(" · ".join(facts), page, name="patient_facts_label"))
         top.addLayout(heading, 1)
         self.edit_button = BigButton(_("Modifier le dossier"), page, name="edit_button")
@@ -83,7 +76,7 @@ class PatientPage(QWidget):
         eligibility = file.eligibility
         if eligibility.eligible is not True:
             banner = Card(parent=page, role="warning", name="eligibility_banner")
-            label = QLabel(eligibility.explanation(), banner)
+            label = QLabel(eligibility.explanation(saved=True), banner)
             label.setWordWrap(True)
             banner.body.addWidget(label)
             col.addWidget(banner)
@@ -101,98 +94,75 @@ class PatientPage(QWidget):
             )
             col.addWidget(consent)
 
-        columns = QHBoxLayout()
-        columns.setSpacing(16)
-        left = QVBoxLayout()
-        right = QVBoxLayout()
-        columns.addLayout(left, 3)
-        columns.addLayout(right, 2)
-        col.addLayout(columns, 1)
+        # GP and contact details side by side, then the history at full width (its
+        # charts need the room).
+        cards = QHBoxLayout()
+        cards.setSpacing(16)
+        cards.addWidget(self._gp_card(page, file.gp), 1)
+        cards.addWidget(self._contact_card(page, patient), 1)
+        col.addLayout(cards)
 
-        visits = Card(_("Visites"), page, name="visits_card")
-        self.visits_list = QListWidget(visits)
-        self.visits_list.setObjectName("visits_list")
-        self.visits_list.setMinimumHeight(180)
-        ordered = sorted(file.visits, key=lambda v: (v.status != "draft",))
-        for visit in ordered:
-            text = _("{date} · {kind} · {status}").format(
-                date=format_date(visit.performed_on),
-                kind=visit_kind_label(visit.kind),
-                status=record_status_label(visit.status),
-            )
-            if visit.version > 1:
-                text += " · " + _("version {n}").format(n=visit.version)
-            if visit.status == "draft":
-                text += " — " + _("reprendre")
-            item = QListWidgetItem(text)
-            item.setData(ROLE, visit.id)
-            self.visits_list.addItem(item)
+        # The visit part's history: every visit (drafts included, to resume) and trends.
+        from icope_desktop.ui.visit import PatientHistory
+
+        history = Card(parent=page, name="history_card")
         if not file.visits:
-            empty = QListWidgetItem(
-                _("Aucune visite pour l'instant : commencez par « Nouvelle visite (Step 1) ».")
+            history.body.addWidget(
+                hint_label(
+                    _("Aucune visite pour l'instant : commencez par « Nouvelle visite (Step 1) »."),
+                    history,
+                    name="no_visit_label",
+                )
             )
-            empty.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.visits_list.addItem(empty)
-        self.visits_list.itemActivated.connect(self._on_visit_item_activated)
-        self.visits_list.itemClicked.connect(self._on_visit_item_activated)
-        visits.body.addWidget(self.visits_list, 1)
-        left.addWidget(visits, 1)
-        self.history_area = QWidget(page)
-        self.history_area.setObjectName("history_area")
-        self.history_layout = QVBoxLayout(self.history_area)
-        self.history_layout.setContentsMargins(0, 0, 0, 0)
-        left.addWidget(self.history_area)
+        self.history = PatientHistory(services, patient_id, history)
+        self.history.visit_opened.connect(self.visit_requested.emit)
+        history.body.addWidget(self.history)
+        history.setVisible(True)
+        col.addWidget(history)
+        col.addStretch(1)
 
-        gp_card = Card(_("Médecin traitant"), page, name="gp_card")
-        gp = file.gp
+    @staticmethod
+    def _gp_card(parent: QWidget, gp: Any) -> Card:
+        card = Card(_("Médecin traitant"), parent, name="gp_card")
         if gp is None:
-            gp_card.body.addWidget(
+            card.body.addWidget(
                 hint_label(
                     _("Aucun médecin traitant renseigné : le courrier de synthèse ne pourra "
                       "pas lui être adressé. Ajoutez-le avec « Modifier le dossier »."),
-                    gp_card,
+                    card,
                     name="gp_label",
                 )
             )
-        else:
-            lines = [f"{gp.data.last_name.upper()} {gp.data.first_name}"]
-            if gp.data.rpps:
-                lines.append(_("RPPS {rpps}").format(rpps=gp.data.rpps))
-            if gp.data.email:
-                lines.append(gp.data.email)
-            if gp.data.phone:
-                lines.append(gp.data.phone)
-            label = QLabel("\n".join(lines), gp_card)
-            label.setObjectName("gp_label")
-            label.setWordWrap(True)
-            gp_card.body.addWidget(label)
-        right.addWidget(gp_card)
-        contact = Card(_("Coordonnées"), page, name="contact_card")
-        address = ", ".join(
-            part
-            for part in (
-                patient.data.address,
-                " ".join(p for p in (patient.data.postal_code, patient.data.city) if p),
-            )
-            if part
-        )
-        contact.body.addWidget(
-            QLabel(address or _("Adresse non renseignée"), contact, wordWrap=True)
-        )
-        right.addWidget(contact)
-        right.addStretch(1)
+            return card
+        lines = [f"{gp.data.last_name.upper()} {gp.data.first_name}"]
+        if gp.data.rpps:
+            lines.append(_("RPPS {rpps}").format(rpps=gp.data.rpps))
+        lines.extend(value for value in (gp.data.email, gp.data.phone) if value)
+        label = QLabel("\n".join(lines), card)
+        label.setObjectName("gp_label")
+        label.setWordWrap(True)
+        card.body.addWidget(label)
+        card.body.addStretch(1)
+        return card
+
+    @staticmethod
+    def _contact_card(parent: QWidget, patient: Any) -> Card:
+        card = Card(_("Coordonnées"), parent, name="contact_card")
+        data = patient.data
+        town = " ".join(part for part in (data.postal_code, data.city) if part)
+        address = ", ".join(part for part in (data.address, town) if part)
+        lines = [address or _("Adresse non renseignée")]
+        if data.phone:
+            lines.append(_("tél. {phone}").format(phone=data.phone))
+        label = QLabel("\n".join(lines), card)
+        label.setObjectName("contact_label")
+        label.setWordWrap(True)
+        card.body.addWidget(label)
+        card.body.addStretch(1)
+        return card
 
     def focus_first(self) -> None:
         self.new_visit_button.setFocus()
-
-    def set_history_widget(self, widget: QWidget) -> None:
-        """Where the visit part's history and trend widget goes."""
-        self.history_layout.addWidget(widget)
-
-    def _on_visit_item_activated(self, item: QListWidgetItem) -> None:
-        visit_id = item.data(ROLE)
-        if visit_id is not None:
-            self.visit_requested.emit(visit_id)
 
     def _on_new_visit_clicked(self) -> None:
         if self.starting:

@@ -37,11 +37,11 @@ class ShellStatusBar(QStatusBar):
     ) -> None:
         self.waiting = waiting
         if waiting == 0:
-            text = _("Aucun dossier en attente d'envoi")
+            text = _("Rien en attente d'envoi")
         elif waiting == 1:
-            text = _("1 dossier en attente d'envoi")
+            text = _("1 élément en attente d'envoi au serveur")
         else:
-            text = _("{count} dossiers en attente d'envoi").format(count=waiting)
+            text = _("{count} éléments en attente d'envoi au serveur").format(count=waiting)
         if rejected:
             text += " · " + _("{count} refusé(s) par le serveur").format(count=rejected)
         self.outbox_label.setText(text)

@@ -22,10 +22,6 @@ def visit_kind_label(kind: str) -> str:
     }.get(kind, kind)
 
 
-def record_status_label(status: str) -> str:
-    return {"draft": _("brouillon"), "final": _("finalisée")}.get(status, status)
-
-
 def born_on(sex: str, birth_date: date, today: date) -> str:
     words = {"F": _("née le {date}"), "M": _("né le {date}")}.get(sex, _("né(e) le {date}"))
     age = age_on(birth_date, today)
