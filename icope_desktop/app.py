@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from icope_desktop import __version__
 from icope_desktop.i18n import current_language, set_language
 from icope_desktop.services.session import AppSession, Setup, default_data_dir, system_clock
 
@@ -57,6 +58,19 @@ def seed_demo_patients(services: Any, **options: Any) -> Any:
     return seed_demo(services, **options)
 
 
+def import_slow_parts() -> None:
+    """Worker thread: the store, the services and the sync part (about a second)."""
+    AppSession.warm_up()
+    import icope_desktop.ui.sync.wiring  # noqa: F401
+
+
+def install_sync_part(window: Any) -> Any:
+    """Sync button, automatic sync, alerts and billing pages (the sync part's one call)."""
+    from icope_desktop.ui.sync.wiring import install_sync
+
+    return install_sync(window)
+
+
 def build_window(
     data_dir: Path,
     *,
@@ -72,7 +86,7 @@ def build_window(
 
     keep_singletons_alive()  # PySide6 6.12 on Python 3.11: see the module
 
-    session = AppSession(data_dir, kdf=kdf, clock=clock)
+    session = AppSession(data_dir, kdf=kdf, clock=clock, demo=demo)
     set_language(language or session.language())
     return MainWindow(
         session,
@@ -114,9 +128,13 @@ def run(args: argparse.Namespace) -> int:
     if args.demo:
         window.start_demo(demo_setup(), seed_demo_patients)
     window.show()
-    QTimer.singleShot(
-        0, lambda: window.tasks.start(Task(lambda p, c: AppSession.warm_up(), "warm-up"))
-    )
+    log.info("ICOPE Desktop %s started (demo: %s)", __version__, bool(args.demo))
+    # After the first paint: import the store and the sync part on a worker thread, then
+    # put the sync controls in (the sync wiring also handles an unlock that came first).
+    warm_up = Task(lambda progress, cancel: import_slow_parts(), "warm-up")
+    warm_up.succeeded.connect(lambda _result: install_sync_part(window))
+    warm_up.failed.connect(lambda error: log.error("warm-up failed: %s", type(error).__name__))
+    QTimer.singleShot(0, lambda: window.tasks.start(warm_up))
     if args.quit_after:
         QTimer.singleShot(int(args.quit_after * 1000), window.close)
     try:

@@ -2,8 +2,9 @@
 
 Built in one place (`build_services`, called by `session.AppSession` after unlock), so
 a widget receives what it needs in its constructor and nothing reaches for a global
-(STYLE.md §1). `sync` stays None until the sync part is wired here; the UI shows sync
-controls only when it is set.
+(STYLE.md §1). `sync` may be None (a build without the sync part, some tests): the UI
+then shows no sync controls. `demo=True` lets the sync service send the documented demo
+token of `icope-server --demo` (it refuses it otherwise).
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
+from icope_desktop.services.alerts import AlertsService
 from icope_desktop.services.backups import BackupService
+from icope_desktop.services.billing import BillingService
 from icope_desktop.services.letters import LetterService
 from icope_desktop.services.patients import PatientService
 from icope_desktop.services.session import system_clock
 from icope_desktop.services.settings import SettingsService
+from icope_desktop.services.sync import SyncService
 from icope_desktop.services.visits import VisitService
 from icope_desktop.store import Store
 
@@ -33,8 +36,9 @@ class Services:
     backups: BackupService
     visits: VisitService
     letters: LetterService
-    sync: Any | None = None
-    """The sync service once the sync part provides it; None means offline only."""
+    alerts: AlertsService
+    billing: BillingService
+    sync: SyncService | None = None
 
     def close(self) -> None:
         """Stop what runs in the background, then lock the store (wipes the key)."""
@@ -44,7 +48,7 @@ class Services:
         self.store.close()
 
 
-def build_services(store: Store, clock: Clock = system_clock) -> Services:
+def build_services(store: Store, clock: Clock = system_clock, *, demo: bool = False) -> Services:
     return Services(
         store=store,
         clock=clock,
@@ -53,4 +57,7 @@ def build_services(store: Store, clock: Clock = system_clock) -> Services:
         backups=BackupService(store, clock),
         visits=VisitService(store, clock),
         letters=LetterService(store, clock),
+        alerts=AlertsService(store.repos, clock),
+        billing=BillingService(store.repos),
+        sync=SyncService(store.repos, demo=demo, clock=clock),
     )

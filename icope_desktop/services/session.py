@@ -115,12 +115,6 @@ class SetupResult:
     """Display form (8 groups of 5), shown once and never stored."""
 
 
-def _build_services(store: Store, clock: Clock) -> Services:
-    from icope_desktop.services.container import build_services
-
-    return build_services(store, clock=clock)
-
-
 class AppSession:
     """One practitioner's data directory and, while unlocked, its services."""
 
@@ -130,14 +124,17 @@ class AppSession:
         *,
         kdf: Any = None,
         clock: Clock = system_clock,
-        builder: Builder = _build_services,
+        demo: bool = False,
+        builder: Builder | None = None,
     ) -> None:
         """`kdf` (a `store.vault.KdfParams`) is None in production: Argon2id is then
-        calibrated on this machine at set-up; tests and the demo pass the floor."""
+        calibrated on this machine at set-up; tests and the demo pass the floor.
+        `demo` is passed to `build_services` (the demo server's token is allowed)."""
         self.data_dir = data_dir
+        self.demo = demo
         self._kdf = kdf
         self._clock = clock
-        self._builder = builder
+        self._builder = builder or self._build_services
         self._services: Services | None = None
         self._lock = threading.Lock()
 
@@ -271,6 +268,11 @@ class AppSession:
             log.info("session locked")
 
     # --- helpers -----------------------------------------------------------------------
+
+    def _build_services(self, store: Store, clock: Clock) -> Services:
+        from icope_desktop.services.container import build_services
+
+        return build_services(store, clock=clock, demo=self.demo)
 
     def _adopt(self, store: Store) -> Services:
         try:
