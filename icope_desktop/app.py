@@ -99,7 +99,6 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from icope_desktop.ui.shell.dialogs import ErrorDialog
     from icope_desktop.ui.shell.errors import configure_logging, install_excepthook
     from icope_desktop.ui.style import apply_style
     from icope_desktop.ui.tasks import Task
@@ -122,9 +121,12 @@ def run(args: argparse.Namespace) -> int:
 
         kdf = FLOOR_KDF  # throw-away data: the floor keeps the demo quick to start
     window = build_window(data_dir, kdf=kdf, demo=args.demo, language=args.lang)
-    install_excepthook(
-        lambda title, text: ErrorDialog.show_message(window, title, text), log_path
-    )
+    def show(title: str, text: str) -> None:
+        from icope_desktop.ui.shell.dialogs import ErrorDialog
+
+        ErrorDialog.show_message(window, title, text)
+
+    install_excepthook(show, log_path)
     if args.demo:
         window.start_demo(demo_setup(), seed_demo_patients)
     window.show()

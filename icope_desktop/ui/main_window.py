@@ -32,8 +32,6 @@ from PySide6.QtWidgets import (
 
 from icope_desktop.i18n import _, current_language, set_language
 from icope_desktop.services.session import AppSession, write_language
-from icope_desktop.ui.shell.dialogs import ConfirmDialog, ErrorDialog, FileDialogs
-from icope_desktop.ui.shell.errors import user_message
 from icope_desktop.ui.shell.idle import IdleWatcher
 from icope_desktop.ui.shell.status_bar import ShellStatusBar
 from icope_desktop.ui.style import set_role
@@ -284,7 +282,7 @@ class MainWindow(QMainWindow):
         self.seed_task = None
         self.status.clearMessage()
         if error is not None and not cancelled:
-            ErrorDialog.show_message(self, *user_message(error))
+            self.show_error(error)
         if self.services is not None:
             self._refresh_home()
             self.refresh_status()
@@ -298,7 +296,7 @@ class MainWindow(QMainWindow):
     def start_restore(self) -> None:
         """Restore a backup: choose it, give its secret, confirm, then replace and open."""
         from icope_desktop.services.backups import BackupService
-        from icope_desktop.ui.shell.dialogs import RestoreSecretDialog
+        from icope_desktop.ui.shell.dialogs import ConfirmDialog, FileDialogs, RestoreSecretDialog
 
         path = FileDialogs.open_backup_path(self)
         if path is None:
@@ -306,7 +304,7 @@ class MainWindow(QMainWindow):
         try:
             info = BackupService.describe(path)
         except Exception as error:  # BackupDamaged or an unreadable file
-            ErrorDialog.show_message(self, *user_message(error))
+            self.show_error(error)
             return
         created = info.created_at[:10]
         answer = RestoreSecretDialog.ask(self, Path(path).name, created)
@@ -346,9 +344,16 @@ class MainWindow(QMainWindow):
         task.failed.connect(self._on_entry_failed)
         self.tasks.start(task)
 
+    def show_error(self, error: BaseException) -> None:
+        """The error's sentence in a dialog (dialogs load on first use: start-up budget)."""
+        from icope_desktop.ui.shell.dialogs import ErrorDialog
+        from icope_desktop.ui.shell.errors import user_message
+
+        ErrorDialog.show_message(self, *user_message(error))
+
     def _on_entry_failed(self, error: BaseException) -> None:
         self.show_entry()
-        ErrorDialog.show_message(self, *user_message(error))
+        self.show_error(error)
 
     def _on_entry_language_requested(self, language: str) -> None:
         set_language(language)
@@ -378,7 +383,7 @@ class MainWindow(QMainWindow):
             self._navigate(place, push=False)
         except Exception as error:  # the file may be gone after a restore
             self.show_home()
-            ErrorDialog.show_message(self, *user_message(error))
+            self.show_error(error)
             return
         page = self.current_page()
         if snapshot is not None and hasattr(page, "restore_snapshot"):

@@ -173,7 +173,7 @@ class FirstLaunchPage(QWidget):
                     "Étape 2 sur 3 — Elle chiffre tous vos dossiers sur cet ordinateur : un "
                     "portable perdu ne révèle rien. Elle n'est jamais enregistrée ; si vous "
                     "l'oubliez, seule la clé de récupération (affichée à la fin) permet de "
-                    "rouvrir vos dossiers."
+                    "rouvrir vos dossiers. Une phrase de 7 mots, facile à retenir, convient."
                 ),
                 page,
             )

@@ -21,7 +21,7 @@ from icope_desktop.ui.tasks import Task, TaskRunner
 from icope_desktop.ui.widgets.buttons import BigButton, LinkButton
 from icope_desktop.ui.widgets.fields import Field, FieldError
 from icope_desktop.ui.widgets.labels import Card, hint_label, title_label
-from icope_desktop.ui.widgets.page import ScrollColumn
+from icope_desktop.ui.widgets.page import CenteredColumn
 from icope_desktop.ui.widgets.progress import ProgressPanel
 from icope_desktop.ui.widgets.strength import StrengthMeter
 
@@ -58,7 +58,7 @@ class UnlockPage(QWidget):
         self.busy = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        page = ScrollColumn(self, max_width=640)
+        page = CenteredColumn(self, max_width=640)
         layout.addWidget(page)
         col = page.column
         col.addSpacing(24)
@@ -106,8 +106,35 @@ class UnlockPage(QWidget):
         self.passphrase_edit.returnPressed.connect(self._on_unlock_clicked)
         self.forgot_button.clicked.connect(lambda: self.show_recovery(True))
 
-        # recovery key -------------------------------------------------------------------
-        self.recovery_card = Card(_("Clé de récupération"), page, name="recovery_card")
+        self._page = page
+        self._column = col
+        self.recovery_card: Card | None = None
+        self.damage_card: Card | None = None
+        self.progress = ProgressPanel(page, name="unlock_progress")
+        col.addWidget(self.progress)
+        col.addStretch(1)
+
+    def _demo_banner(self, parent: QWidget, passphrase: str) -> QWidget:
+        banner = Card(_("Mode démonstration"), parent, role="info", name="demo_banner")
+        text = QLabel(
+            _(
+                "Données fictives, effacées à la fermeture. Phrase de passe de "
+                "démonstration : {passphrase}"
+            ).format(passphrase=passphrase),
+            banner,
+        )
+        text.setWordWrap(True)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        banner.body.addWidget(text)
+        fill = BigButton(_("Utiliser la phrase de démonstration"), banner, name="demo_fill_button")
+        fill.clicked.connect(self._on_demo_fill_clicked)
+        banner.body.addWidget(fill, 0, Qt.AlignmentFlag.AlignLeft)
+        return banner
+
+    # --- parts built on first use (the unlock screen is the start-up budget) -----------
+
+    def _build_recovery_card(self) -> None:
+        self.recovery_card = Card(_("Clé de récupération"), self._page, name="recovery_card")
         self.recovery_card.body.addWidget(
             hint_label(
                 _(
@@ -158,11 +185,13 @@ class UnlockPage(QWidget):
         row.addWidget(self.recover_button)
         self.recovery_card.body.addLayout(row)
         self.new_confirm_edit.returnPressed.connect(self._on_recover_clicked)
-        col.addWidget(self.recovery_card)
+        below_passphrase = self._column.indexOf(self.passphrase_card) + 1
+        self._column.insertWidget(below_passphrase, self.recovery_card)
 
-        # damaged files ------------------------------------------------------------------
+
+    def _build_damage_card(self) -> None:
         self.damage_card = Card(
-            _("Dossier endommagé"), page, role="warning", name="damage_card"
+            _("Dossier endommagé"), self._page, role="warning", name="damage_card"
         )
         self.damage_label = QLabel(self.damage_card)
         self.damage_label.setObjectName("damage_label")
@@ -173,48 +202,32 @@ class UnlockPage(QWidget):
         )
         self.restore_button.clicked.connect(self.restore_requested.emit)
         self.damage_card.body.addWidget(self.restore_button, 0, Qt.AlignmentFlag.AlignLeft)
-        col.addWidget(self.damage_card)
+        self._column.insertWidget(self._column.indexOf(self.progress), self.damage_card)
 
-        self.progress = ProgressPanel(page, name="unlock_progress")
-        col.addWidget(self.progress)
-        col.addStretch(1)
-        self.show_recovery(False)
-        self.damage_card.hide()
-
-    def _demo_banner(self, parent: QWidget, passphrase: str) -> QWidget:
-        banner = Card(_("Mode démonstration"), parent, role="info", name="demo_banner")
-        text = QLabel(
-            _(
-                "Données fictives, effacées à la fermeture. Phrase de passe de "
-                "démonstration : {passphrase}"
-            ).format(passphrase=passphrase),
-            banner,
-        )
-        text.setWordWrap(True)
-        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        banner.body.addWidget(text)
-        fill = BigButton(_("Utiliser la phrase de démonstration"), banner, name="demo_fill_button")
-        fill.clicked.connect(self._on_demo_fill_clicked)
-        banner.body.addWidget(fill, 0, Qt.AlignmentFlag.AlignLeft)
-        return banner
 
     # --- modes -------------------------------------------------------------------------
 
     def show_recovery(self, on: bool) -> None:
-        self.recovery_card.setVisible(on)
+        if on and self.recovery_card is None:
+            self._build_recovery_card()
+        if self.recovery_card is not None:
+            self.recovery_card.setVisible(on)
         self.passphrase_card.setVisible(not on)
-        (self.recovery_key_edit if on else self.passphrase_edit).setFocus()
+        self.focus_first()
 
     def focus_first(self) -> None:
-        if self.recovery_card.isVisible():
+        if self.recovery_card is not None and self.recovery_card.isVisible():
             self.recovery_key_edit.setFocus()
         else:
             self.passphrase_edit.setFocus()
 
     def _set_busy(self, busy: bool, label: str = "") -> None:
         self.busy = busy
-        for widget in (self.unlock_button, self.recover_button, self.passphrase_edit,
-                       self.recovery_key_edit, self.new_passphrase_edit, self.new_confirm_edit):
+        widgets: list[QWidget] = [self.unlock_button, self.passphrase_edit]
+        if self.recovery_card is not None:
+            widgets += [self.recover_button, self.recovery_key_edit, self.new_passphrase_edit,
+                        self.new_confirm_edit]
+        for widget in widgets:
             widget.setEnabled(not busy)
         if busy:
             self.progress.start(label)
@@ -274,9 +287,10 @@ class UnlockPage(QWidget):
 
     def _on_unlocked(self, services: Any) -> None:
         self._set_busy(False)
-        for edit in (self.passphrase_edit, self.recovery_key_edit, self.new_passphrase_edit,
-                     self.new_confirm_edit):
-            edit.clear()
+        self.passphrase_edit.clear()
+        if self.recovery_card is not None:
+            for edit in (self.recovery_key_edit, self.new_passphrase_edit, self.new_confirm_edit):
+                edit.clear()
         self.wrong_attempts = 0
         self.unlocked.emit(services)
 
@@ -316,6 +330,8 @@ class UnlockPage(QWidget):
     def _show_damage_or_error(self, error: BaseException, label: FieldError) -> None:
         message = user_message(error)[1]
         if type(error).__name__ in DAMAGE_ERRORS:
+            if self.damage_card is None:
+                self._build_damage_card()
             self.damage_label.setText(message)
             self.damage_card.show()
             self.restore_button.setFocus()

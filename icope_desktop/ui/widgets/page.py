@@ -29,3 +29,22 @@ class ScrollColumn(QScrollArea):
         row.addWidget(self.inner, 100)
         row.addStretch(1)
         self.setWidget(outer)
+
+
+class CenteredColumn(QWidget):
+    """The same centred column without scrolling, for short screens (the unlock screen:
+    it is painted at start-up, and QScrollArea's first use costs ~40 ms in PySide)."""
+
+    def __init__(self, parent: QWidget | None = None, *, max_width: int = 640) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(24, 16, 24, 16)
+        self.inner = QWidget(self)
+        self.inner.setMaximumWidth(max_width)
+        self.column = QVBoxLayout(self.inner)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.setSpacing(12)
+        row.addStretch(1)
+        row.addWidget(self.inner, 100)
+        row.addStretch(1)

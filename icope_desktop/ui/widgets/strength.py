@@ -38,17 +38,21 @@ class StrengthMeter(QWidget):
             self.setObjectName(name)
 
     def update_for(self, passphrase: str) -> None:
+        if not passphrase:  # nothing typed: nothing to judge (and no store import at start-up)
+            self.acceptable = False
+            self.bar.setValue(0)
+            self.level_label.setText(_("Force : —"))
+            self.advice_label.setText("")
+            self.advice_label.hide()
+            return
         from icope_desktop.store.passphrase import estimate_strength
 
         strength = estimate_strength(passphrase)
+        self.advice_label.show()
         self.acceptable = strength.acceptable
         self.bar.setValue(min(BITS_SHOWN, round(strength.bits)))
         colour = "#2e7d32" if strength.acceptable else ERROR if strength.bits < 60 else "#e08a00"
         self.bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
-        if not passphrase:
-            self.level_label.setText(_("Force : —"))
-            self.advice_label.setText(strength.advice.get())
-            return
         self.level_label.setText(
             _("Force : {level} (environ {bits} bits ; 80 requis)").format(
                 level=strength.label.get(), bits=round(strength.bits)
