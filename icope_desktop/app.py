@@ -82,9 +82,6 @@ def build_window(
 ) -> Any:
     """The window over `data_dir`, as `run` builds it (tests use this too)."""
     from icope_desktop.ui.main_window import MINUTE_MS, MainWindow
-    from icope_desktop.ui.shell.refcount_guard import keep_singletons_alive
-
-    keep_singletons_alive()  # PySide6 6.12 on Python 3.11: see the module
 
     session = AppSession(data_dir, kdf=kdf, clock=clock, demo=demo)
     set_language(language or session.language())
