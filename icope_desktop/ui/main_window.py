@@ -455,6 +455,7 @@ class MainWindow(QMainWindow):
             home = HomePage(services, self.recent_patients)
             home.patient_requested.connect(self.open_patient)
             home.visit_requested.connect(self.open_visit)
+            home.alert_requested.connect(self._on_alert_requested)
             home.new_patient_requested.connect(self.new_patient)
             return home, _("Accueil")
         if place.kind == "patient":
@@ -496,6 +497,11 @@ class MainWindow(QMainWindow):
             build, title = self.extra_pages[place.kind]
             return build(services, place.target), title()
         raise ValueError(f"unknown place {place.kind!r}")
+
+    def _on_alert_requested(self, alert_id: Any) -> None:
+        """The alerts inbox (a page of the sync part, once installed) on that alert."""
+        if "alerts" in self.extra_pages:
+            self.open_page("alerts", alert_id)
 
     def _remember_patient(self, patient_id: Any) -> None:
         if patient_id in self.recent_patients:

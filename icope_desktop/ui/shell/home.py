@@ -88,6 +88,7 @@ class _SearchEdit(QLineEdit):
 class HomePage(QWidget):
     patient_requested = Signal(object)  # PatientId
     visit_requested = Signal(object)  # VisitId
+    alert_requested = Signal(object)  # AlertTaskId: the alerts inbox opens on it
     new_patient_requested = Signal()
     search_done = Signal(int)  # number of results shown
 
@@ -146,7 +147,7 @@ class HomePage(QWidget):
         outer.addLayout(right, 2)
         self.drafts_list.opened.connect(self.visit_requested.emit)
         self.due_list.opened.connect(self.patient_requested.emit)
-        self.alerts_list.opened.connect(self.patient_requested.emit)
+        self.alerts_list.opened.connect(self.alert_requested.emit)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -220,7 +221,7 @@ class HomePage(QWidget):
             if domains:
                 text += f" — {domains}"
             text += "\n" + (who or _("patient à identifier"))
-            self.alerts_list.add_line(text, alert.patient_id)
+            self.alerts_list.add_line(text, alert.id)
         if not overview.alerts:
             self.alerts_list.add_line(_("Aucune alerte à traiter."))
         self._show_idle_hint()

@@ -62,6 +62,14 @@ class PatientPage(QWidget):
         if patient.data.city:
             facts.append(patient.data.city)
         heading.addWidget(hint_label(" · ".join(facts), page, name="patient_facts_label"))
+        if getattr(services, "sync", None) is not None:
+            # The sync part's per-record status: waiting / sent / rejected and why.
+            from icope_desktop.store.records import EntityKind
+            from icope_desktop.ui.sync.record_status import RecordSyncBadge
+
+            self.sync_badge = RecordSyncBadge(services.sync, page)
+            self.sync_badge.show_record(EntityKind.PATIENT, patient_id)
+            heading.addWidget(self.sync_badge)
         top.addLayout(heading, 1)
         self.edit_button = BigButton(_("Modifier le dossier"), page, name="edit_button")
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.patient_id))

@@ -175,6 +175,13 @@ class AlertsInbox(QWidget):
     def select(self, row: int) -> None:
         self.alert_list.setCurrentRow(row)
 
+    def show_alert(self, alert_id: object) -> None:
+        """Open on this alert (the home's alert lines lead here)."""
+        for row, alert in enumerate(self.items):
+            if alert.id == alert_id:
+                self.select(row)
+                return
+
     def _show(self, alert: InboxAlert | None) -> None:
         self.current = alert
         self.message_label.setText("")

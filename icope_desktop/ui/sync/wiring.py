@@ -64,8 +64,10 @@ class SyncWiring(QObject):
 
     # --- services ----------------------------------------------------------------------
 
-    def _build_alerts(self, services: Any, _target: Any) -> QWidget:
+    def _build_alerts(self, services: Any, target: Any) -> QWidget:
         inbox = AlertsInbox(services.alerts)
+        if target is not None:
+            inbox.show_alert(target)
         inbox.visit_started.connect(self.window.open_visit)
         inbox.alerts_changed.connect(self._on_sync_finished)
         return inbox

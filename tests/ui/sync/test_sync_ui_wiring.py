@@ -8,14 +8,12 @@ import shutil
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
+from sync.alert_feed import person, put_alerts, unique_postcode
 from sync.conftest import live  # noqa: F401
 
 from icope_desktop.app import build_window
-from icope_desktop.services.alerts import AlertsService
-from icope_desktop.services.billing import BillingService
 from icope_desktop.services.session import AppSession, Setup
 from icope_desktop.services.settings import ProfileForm, ServerForm
-from icope_desktop.services.sync import SyncService
 from icope_desktop.store.records import Profession
 from icope_desktop.store.vault import FLOOR_KDF
 from icope_desktop.ui.style import apply_style
@@ -27,7 +25,7 @@ LEFT = Qt.MouseButton.LeftButton
 
 @pytest.fixture
 def window(qtbot, tmp_path, live):  # noqa: F811
-    account = live.new_practitioner(("44",))
+    account = live.new_practitioner((unique_postcode(),))
     session = AppSession(tmp_path / "data", kdf=FLOOR_KDF)
     session.create(Setup(ProfileForm("Durand", "Claire", Profession.NURSE), PASSPHRASE,
                          server=ServerForm(url=live.url, token=account.token, auto_sync=True)))
@@ -43,11 +41,6 @@ def window(qtbot, tmp_path, live):  # noqa: F811
     qtbot.mouseClick(made.current_page().findChild(QPushButton, "unlock_button"), LEFT)
     qtbot.waitUntil(lambda: made.services is not None and made.page_kind == "home",
                     timeout=20_000)
-    services = made.services
-    if getattr(services, "sync", None) is None:  # until the container provides them
-        services.sync = SyncService(services.store.repos)
-        services.alerts = AlertsService(services.store.repos)
-        services.billing = BillingService(services.store.repos)
     made.account = account
     yield made
     made.close()
@@ -79,3 +72,44 @@ def test_sync_controls_live_in_the_window(qtbot, window, live):  # noqa: F811
     window.lock()
     assert wiring.auto is None and wiring.panel is None
     assert not wiring.alerts_button.isVisible()
+
+
+def test_home_alert_opens_the_inbox_and_a_file_shows_its_status(qtbot, window, live):  # noqa: F811
+    from datetime import date
+
+    wiring = install_sync(window, tick_ms=60_000)
+    code = live_territory(live, window.account.rpps)
+    put_alerts(live, [(f"H-{date.today():%H%M%S%f}", person("Colin", "Marthe",
+                                                              date(1941, 1, 2), code))])
+    with qtbot.waitSignal(wiring.panel.sync_finished, timeout=20_000):
+        wiring.panel.start_sync()
+    window.show_home()
+    home = window.current_page()
+    assert home.alerts_list.count() == 1
+    item = home.alerts_list.item(0)
+    home.alerts_list.itemClicked.emit(item)
+    assert window.page_kind == "alerts"
+    inbox = window.current_page()
+    assert inbox.current is not None and inbox.current.person_name == "COLIN Marthe"
+
+    qtbot.mouseClick(inbox.create_file_button, LEFT)
+    patient_id = inbox.current.task.patient_id
+    window.open_patient(patient_id)
+    badge = window.current_page().sync_badge
+    assert badge.text() == "En attente d'envoi"
+    with qtbot.waitSignal(wiring.panel.sync_finished, timeout=20_000):
+        wiring.panel.start_sync()
+    window.open_patient(patient_id)
+    assert window.current_page().sync_badge.text() == "Envoyé au serveur"
+
+
+def live_territory(server, rpps: str) -> str:
+    from sqlalchemy import select
+
+    from icope_server.models import Account, Territory
+
+    with server.db.read() as session:
+        return session.scalars(
+            select(Territory.prefix).join(Account, Account.id == Territory.account_id)
+            .where(Account.rpps == rpps)
+        ).one()
