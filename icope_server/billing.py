@@ -9,6 +9,11 @@ exports and retries. Three guards:
 * an export claims its lines with one `UPDATE … WHERE status = 'pending'`, so two exports
   running at once never share a line, and the batch's lines are kept: a lost file is
   written again from its batch (`billing export --batch N`), not re-exported.
+
+An act is billable with or without an amount (docs/SYNC_PROTOCOL.md §7.4): a ChargeItem
+without `priceOverride` is a line with no amount, exported with an empty `amount_eur` and
+`price_status` `to_be_priced` ("à tarifer": the national platform prices it by act code).
+Totals always count acts and known amounts separately, never adding a missing amount as 0.
 """
 
 from __future__ import annotations
@@ -41,7 +46,11 @@ CSV_COLUMNS = (
     "practitioner_name",
     "patient_pseudonym",
     "amount_eur",
+    "price_status",
 )
+PRICED = "priced"
+TO_BE_PRICED = "to_be_priced"
+"""`price_status` values: an amount is given, or the act is "à tarifer" (docs/SERVER.md §5)."""
 
 
 def record_charge_item(
@@ -58,6 +67,8 @@ def record_charge_item(
     if line is not None:
         if line.status == "withdrawn":
             line.status = "pending"
+        if line.status == "pending":  # a price given later counts until the export
+            line.amount_cents = charge_act(resource).amount_cents
         return
     act = charge_act(resource)
     if not act.subject.startswith("Patient/"):
@@ -107,10 +118,9 @@ class ExportedLine:
     practitioner_rpps: str
     practitioner_name: str
     patient_pseudonym: str
-    amount_cents: int
+    amount_cents: int | None
 
     def csv_row(self) -> list[str]:
-        euros, cents = divmod(self.amount_cents, 100)
         return [
             str(self.line_id),
             str(self.batch_id),
@@ -121,8 +131,17 @@ class ExportedLine:
             self.practitioner_rpps,
             self.practitioner_name,
             self.patient_pseudonym,
-            f"{euros}.{cents:02d}",
+            euros(self.amount_cents),
+            TO_BE_PRICED if self.amount_cents is None else PRICED,
         ]
+
+
+def euros(cents: int | None) -> str:
+    """`25.00`, or empty for an act to be priced (never `0.00`: that is a real amount)."""
+    if cents is None:
+        return ""
+    whole, part = divmod(cents, 100)
+    return f"{whole}.{part:02d}"
 
 
 def export_pending(db: Database, *, until: date | None = None) -> int | None:
@@ -139,15 +158,18 @@ def export_pending(db: Database, *, until: date | None = None) -> int | None:
         session.execute(
             update(BillingLine).where(condition).values(status="exported", export_id=batch.id)
         )
-        count, total = session.execute(
-            select(func.count(), func.coalesce(func.sum(BillingLine.amount_cents), 0)).where(
-                BillingLine.export_id == batch.id
-            )
+        count, priced, total = session.execute(
+            select(
+                func.count(),
+                func.count(BillingLine.amount_cents),
+                func.coalesce(func.sum(BillingLine.amount_cents), 0),
+            ).where(BillingLine.export_id == batch.id)
         ).one()
         if count == 0:
             session.delete(batch)
             return None
         batch.line_count, batch.total_cents = int(count), int(total)
+        batch.unpriced_count = int(count) - int(priced)
         return batch.id
 
     return db.write(work)
@@ -197,32 +219,54 @@ def render_csv(lines: list[ExportedLine], delimiter: str = ";") -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Totals:
+    """Acts and what is known of their amounts; `amount_cents` sums the priced acts only."""
+
+    acts: int
+    unpriced: int
+    amount_cents: int
+
+    @property
+    def priced(self) -> int:
+        return self.acts - self.unpriced
+
+    @classmethod
+    def of(cls, amounts: list[int | None]) -> Totals:
+        known = [cents for cents in amounts if cents is not None]
+        return cls(len(amounts), len(amounts) - len(known), sum(known))
+
+
+@dataclass(frozen=True, slots=True)
 class PeriodTotal:
     rpps: str
     name: str
     period: str
     status: str
     acts: int
+    unpriced: int
     amount_cents: int
 
 
 def summary(db: Database) -> list[PeriodTotal]:
-    """Acts and amounts per practitioner, month and status (the admin's overview)."""
+    """Acts, acts to be priced and known amounts per practitioner, month and status (the
+    admin's overview)."""
     with db.read() as session:
         rows = session.execute(
             select(Account.rpps, Account.name, BillingLine.act_date, BillingLine.status,
                    BillingLine.amount_cents)
             .join(Account, Account.id == BillingLine.account_id)
         ).all()
-    totals: dict[tuple[str, str, str, str], list[int]] = {}
+    amounts: dict[tuple[str, str, str, str], list[int | None]] = {}
     for rpps, name, act_date, status, cents in rows:
-        slot = totals.setdefault((rpps, name, act_date.strftime("%Y-%m"), status), [0, 0])
-        slot[0] += 1
-        slot[1] += cents
-    return [
-        PeriodTotal(rpps, name, period, status, acts, cents)
-        for (rpps, name, period, status), (acts, cents) in sorted(totals.items())
-    ]
+        amounts.setdefault((rpps, name, act_date.strftime("%Y-%m"), status), []).append(cents)
+    found = []
+    for (rpps, name, period, status), values in sorted(amounts.items()):
+        totals = Totals.of(values)
+        found.append(
+            PeriodTotal(rpps, name, period, status, totals.acts, totals.unpriced,
+                        totals.amount_cents)
+        )
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,12 +274,19 @@ class BatchInfo:
     batch_id: int
     created_at: str
     line_count: int
+    unpriced_count: int
     total_cents: int
 
 
 def batches(db: Database) -> list[BatchInfo]:
     with db.read() as session:
         return [
-            BatchInfo(b.id, b.created_at.isoformat(timespec="seconds"), b.line_count, b.total_cents)
+            BatchInfo(
+                b.id,
+                b.created_at.isoformat(timespec="seconds"),
+                b.line_count,
+                b.unpriced_count,
+                b.total_cents,
+            )
             for b in session.scalars(select(BillingExport).order_by(BillingExport.id))
         ]

@@ -475,7 +475,7 @@ def cmd_alerts_status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_billing_export(args: argparse.Namespace, settings: Settings) -> int:
-    from icope_server.billing import batch_lines, export_pending, render_csv
+    from icope_server.billing import Totals, batch_lines, euros, export_pending, render_csv
 
     db = _database(args, settings)
     if settings.pseudonym_key is None:
@@ -491,30 +491,35 @@ def cmd_billing_export(args: argparse.Namespace, settings: Settings) -> int:
     except LookupError as error:
         raise CommandError(Message(f"Lot {batch} inconnu.", f"Unknown batch {batch}.")) from error
     args.out.write_text(render_csv(lines, args.delimiter), encoding="utf-8", newline="")
-    total = sum(line.amount_cents for line in lines)
-    _say(args, f"Lot {batch} : {len(lines)} acte(s), {total / 100:.2f} EUR → {args.out}",
-         f"Batch {batch}: {len(lines)} act(s), {total / 100:.2f} EUR → {args.out}")
+    totals = Totals.of([line.amount_cents for line in lines])
+    known = euros(totals.amount_cents)
+    _say(args,
+         f"Lot {batch} : {totals.acts} acte(s) ; {totals.priced} tarifé(s) pour {known} EUR, "
+         f"{totals.unpriced} à tarifer → {args.out}",
+         f"Batch {batch}: {totals.acts} act(s); {totals.priced} priced for {known} EUR, "
+         f"{totals.unpriced} to be priced → {args.out}")
     return 0
 
 
 def cmd_billing_summary(args: argparse.Namespace, settings: Settings) -> int:
-    from icope_server.billing import summary
+    from icope_server.billing import euros, summary
 
     db = _database(args, settings)
-    print("rpps\tname\tmonth\tstatus\tacts\tamount_eur")
+    print("rpps\tname\tmonth\tstatus\tacts\tto_be_priced\tknown_amount_eur")
     for row in summary(db):
         print(f"{row.rpps}\t{row.name}\t{row.period}\t{row.status}\t{row.acts}\t"
-              f"{row.amount_cents / 100:.2f}")
+              f"{row.unpriced}\t{euros(row.amount_cents)}")
     return 0
 
 
 def cmd_billing_batches(args: argparse.Namespace, settings: Settings) -> int:
-    from icope_server.billing import batches
+    from icope_server.billing import batches, euros
 
     db = _database(args, settings)
-    print("batch\tcreated\tacts\tamount_eur")
+    print("batch\tcreated\tacts\tto_be_priced\tknown_amount_eur")
     for b in batches(db):
-        print(f"{b.batch_id}\t{b.created_at}\t{b.line_count}\t{b.total_cents / 100:.2f}")
+        print(f"{b.batch_id}\t{b.created_at}\t{b.line_count}\t{b.unpriced_count}\t"
+              f"{euros(b.total_cents)}")
     return 0
 
 

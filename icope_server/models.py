@@ -188,7 +188,11 @@ class BillingExport(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     line_count: Mapped[int] = mapped_column(Integer)
+    """Acts in the batch, priced or not."""
+    unpriced_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Acts of the batch with no amount ("à tarifer"; docs/SERVER.md §5)."""
     total_cents: Mapped[int] = mapped_column(BigInteger)
+    """Sum of the known amounts only."""
 
 
 class BillingLine(Base):
@@ -208,7 +212,8 @@ class BillingLine(Base):
     act_label: Mapped[str] = mapped_column(String(200))
     act_date: Mapped[date] = mapped_column(Date)
     patient_id: Mapped[str] = mapped_column(String(64))
-    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    """None: the act is "à tarifer", priced on the national platform by its act code."""
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     duplicate_of: Mapped[int | None] = mapped_column(Integer)

@@ -81,7 +81,9 @@ class ChargeAct:
     code: str
     label: str
     act_date: date
-    amount_cents: int
+    amount_cents: int | None
+    """None: the ChargeItem has no `priceOverride`, the act is "à tarifer" (to be priced on
+    the national platform by its act code, docs/SYNC_PROTOCOL.md §7.4)."""
     currency: str
     subject: str
 
@@ -142,29 +144,38 @@ def charge_item_issues(resource: dict[str, Any], where: Where) -> list[Issue]:
             )
         )
     money = resource.get("priceOverride")
-    if _cents(money) is None or not isinstance(money, dict) or money.get("currency") != "EUR":
+    if money is not None and (
+        _cents(money) is None or not isinstance(money, dict) or money.get("currency") != "EUR"
+    ):
         issues.append(
             where.field_issue(
                 "priceOverride",
                 "billing-content-missing",
                 "doit donner le montant en euros (value ≥ 0 avec 2 décimales au plus, "
-                "currency EUR)",
-                "must give the amount in euros (value >= 0, at most 2 decimals, currency EUR)",
-                "required",
+                "currency EUR), ou être absent pour un acte à tarifer",
+                "must give the amount in euros (value >= 0, at most 2 decimals, currency EUR), "
+                "or be absent for an act to be priced",
+                "value",
             )
         )
     return issues
 
 
 def charge_act(resource: dict[str, Any]) -> ChargeAct:
-    """The act of a billable ChargeItem already checked by `charge_item_issues`."""
+    """The act of a billable ChargeItem already checked by `charge_item_issues`.
+
+    The act is the billable fact and its amount is optional: no public source gives the
+    programme's amounts (resources/tariffs.csv in the desktop ships none), and an invented
+    amount must never reach the payment platform, so an act without `priceOverride` is
+    recorded "to be priced" instead of being refused."""
     coding = _codings(resource["code"])[0]
     concept = resource["code"]
     label = coding.get("display") or concept.get("text") or coding["code"]
     act_date = _occurrence(resource)
-    cents = _cents(resource["priceOverride"])
+    money = resource.get("priceOverride")
+    cents = _cents(money) if money is not None else None
     subject = reference_of(resource["subject"])
-    assert act_date is not None and cents is not None and subject is not None
+    assert act_date is not None and subject is not None
     return ChargeAct(
         code=str(coding["code"])[:64],
         label=str(label)[:200],

@@ -3,9 +3,11 @@
 DESIGN.md "Billing": one line per act, priced from the dated tariff table
 (`resources/tariffs.csv`, read through the store). Status comes from the line's outbox
 row: to send (waiting), sent (the server acknowledged its ChargeItem), or rejected with
-the reason (an act with no amount in the tariff table is "not priced"). Whether the
-administrator has exported a line for payment is not something the sync protocol returns
-(docs/SYNC_PROTOCOL.md §7.4 has no read-back of the export), so it is not shown.
+the reason. Pricing is separate from sending: an act whose tariff has no amount (the
+shipped table has none yet) is still sent, "à tarifer" (docs/SYNC_PROTOCOL.md §7.4: the
+national platform prices it by act code), and totals count such acts apart from the known
+amounts instead of adding them as 0. Whether the administrator has exported a line for
+payment is not something the sync protocol returns, so it is not shown.
 """
 
 from __future__ import annotations
@@ -26,15 +28,15 @@ class BillingStatus(StrEnum):
     TO_SEND = "to_send"
     SENT = "sent"
     REJECTED = "rejected"
-    NOT_PRICED = "not_priced"
 
 
 STATUS_LABELS: dict[BillingStatus, Text] = {
     BillingStatus.TO_SEND: Text(fr="À envoyer", en="To send"),
     BillingStatus.SENT: Text(fr="Envoyé", en="Sent"),
     BillingStatus.REJECTED: Text(fr="Refusé", en="Rejected"),
-    BillingStatus.NOT_PRICED: Text(fr="Non tarifé", en="Not priced"),
 }
+TO_BE_PRICED = Text(fr="à tarifer", en="to be priced")
+"""An act with no amount in the tariff table: priced on the national platform by code."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,10 @@ class BilledAct:
     status: BillingStatus
     reason: Text | None
 
+    @property
+    def to_be_priced(self) -> bool:
+        return self.line.amount_cents is None
+
 
 @dataclass(frozen=True, slots=True)
 class MonthTotal:
@@ -52,8 +58,14 @@ class MonthTotal:
     """`YYYY-MM` of the act date."""
     acts: int
     amount_cents: int
-    not_priced: int
+    """Sum of the known amounts only."""
+    to_be_priced: int
+    """Acts with no amount, counted apart (never added as 0)."""
     by_status: dict[BillingStatus, int]
+
+    @property
+    def priced(self) -> int:
+        return self.acts - self.to_be_priced
 
 
 class BillingService:
@@ -75,9 +87,7 @@ class BillingService:
             label = tariff.label if tariff else Text(fr=line.act_code, en=line.act_code)
             record = self.repos.outbox.record_status(EntityKind.BILLING_LINE, line.id)
             reason = decode_reason(record.reason) if record else None
-            if line.amount_cents is None:
-                status = BillingStatus.NOT_PRICED
-            elif record is None or record.status is SyncStatus.WAITING:
+            if record is None or record.status is SyncStatus.WAITING:
                 status = BillingStatus.TO_SEND
             elif record.status is SyncStatus.SENT:
                 status = BillingStatus.SENT
@@ -87,7 +97,8 @@ class BillingService:
         return found
 
     def monthly_totals(self, acts: list[BilledAct] | None = None) -> list[MonthTotal]:
-        """Totals per month of act, newest month first (amounts of priced acts only)."""
+        """Totals per month of act, newest month first: acts, the sum of the known amounts,
+        and how many acts are to be priced."""
         months: dict[str, list[BilledAct]] = {}
         for act in acts if acts is not None else self.acts():
             months.setdefault(act.line.act_date.strftime("%Y-%m"), []).append(act)
@@ -102,7 +113,7 @@ class BillingService:
                     month=month,
                     acts=len(items),
                     amount_cents=sum(a.line.amount_cents or 0 for a in items),
-                    not_priced=sum(1 for a in items if a.line.amount_cents is None),
+                    to_be_priced=sum(1 for a in items if a.to_be_priced),
                     by_status=by_status,
                 )
             )

@@ -8,8 +8,9 @@ DESIGN.md "Sync" and issue 7: exactly once, and a bad record never blocks the ot
   the records the OperationOutcome names are marked rejected with the server's message
   (French and English) and the rest go again in a new Bundle, hence with a new key; when
   no entry is named, the Bundle is halved until the bad record is alone.
-* A record that cannot be mapped (no amount in the tariff table, a letter with no GP
-  address...) is marked rejected locally with what to fix; it is never sent half-made.
+* A record that cannot be mapped (a letter with no GP address, an unreadable stored
+  result...) is marked rejected locally with what to fix; it is never sent half-made. An
+  act with no amount is not one of them: it goes out "to be priced" (protocol §7.4).
 * Transport failures are retried by the transport with the same key; if they persist the
   push stops and every unsent record stays waiting for the next sync.
 * Alert decisions are `PUT Task/<id>` requests (§5.3), one per alert, after the Bundles

@@ -140,8 +140,9 @@ def charge_item(
     code: str = "step1",
     label: str = "Repérage ICOPE (Step 1)",
     day: str = "2025-03-04",
-    amount: float = 25.0,
+    amount: float | None = 25.0,
 ) -> dict[str, Any]:
+    """`amount=None`: an act to be priced (no `priceOverride`, protocol §7.4)."""
     resource: dict[str, Any] = {
         "resourceType": "ChargeItem",
         "identifier": business_id(urn),
@@ -149,8 +150,9 @@ def charge_item(
         "code": {"coding": [{"system": ICOPE_CS, "code": code, "display": label}]},
         "subject": {"reference": patient_ref},
         "occurrenceDateTime": f"{day}T09:00:00+01:00",
-        "priceOverride": {"value": amount, "currency": "EUR"},
     }
+    if amount is not None:
+        resource["priceOverride"] = {"value": amount, "currency": "EUR"}
     if encounter_ref:
         resource["context"] = {"reference": encounter_ref}
     return resource

@@ -11,7 +11,7 @@ import threading
 
 from sqlalchemy import select
 
-from icope_server.billing import batch_lines, export_pending, render_csv, summary
+from icope_server.billing import batch_lines, batches, export_pending, render_csv, summary
 from icope_server.codes import BUSINESS_ID_SYSTEM, INS_TEST_NIR
 from icope_server.models import BillingLine
 
@@ -58,18 +58,18 @@ def test_export_has_exactly_the_known_acts(server):
          "act_date": "2025-03-04", "practitioner_rpps": nurse.rpps,
          "practitioner_name": "Claire Moreau",
          "patient_pseudonym": expected_pseudonym("ins", f"{INS_TEST_NIR}|{ins}"),
-         "amount_eur": "25.00"},
+         "amount_eur": "25.00", "price_status": "priced"},
         # the second patient has no INS: his pseudonym comes from RPPS + business identifier
         {"act_id": urns2["charge"], "act_code": "step1", "act_label": "Repérage ICOPE (Step 1)",
          "act_date": "2025-03-05", "practitioner_rpps": nurse.rpps,
          "practitioner_name": "Claire Moreau",
          "patient_pseudonym": expected_pseudonym("patient", f"{nurse.rpps}|{urns2['patient']}"),
-         "amount_eur": "25.00"},
+         "amount_eur": "25.00", "price_status": "priced"},
         {"act_id": step2_urn, "act_code": "step2",
          "act_label": "Évaluation approfondie (Step 2)", "act_date": "2025-03-11",
          "practitioner_rpps": nurse.rpps, "practitioner_name": "Claire Moreau",
          "patient_pseudonym": expected_pseudonym("ins", f"{INS_TEST_NIR}|{ins}"),
-         "amount_eur": "45.50"},
+         "amount_eur": "45.50", "price_status": "priced"},
     ]
     assert len({row["batch_id"] for row in rows}) == 1
     for row in rows:  # no patient data in the file
@@ -119,7 +119,7 @@ def test_billing_content_is_required(server):
     nurse = server.new_practitioner()
     p, c = new_urn(), new_urn()
     item = charge_item(c, p)
-    del item["priceOverride"]
+    item["priceOverride"] = {"value": 25.001, "currency": "USD"}
     item["occurrenceDateTime"] = "2025-03"
     response = nurse.post_bundle(transaction(upsert(patient(p), p), create(item, c)))
     assert response.status_code == 422
@@ -127,6 +127,62 @@ def test_billing_content_is_required(server):
     assert expressions == ["Bundle.entry[1].resource.occurrenceDateTime",
                            "Bundle.entry[1].resource.priceOverride"]
     assert server.count("Patient", nurse.rpps) == 0
+
+
+def test_an_act_without_an_amount_is_exported_to_be_priced(server):
+    """Protocol §7.4: the act is the billable fact; with no `priceOverride` the export
+    leaves the amount empty (never 0.00) and says "to_be_priced"."""
+    nurse = server.new_practitioner()
+    bundle, urns = visit_bundle(day="2025-06-03")
+    p = f"Patient?identifier={BUSINESS_ID_SYSTEM}|{urns['patient']}"
+    for entry in bundle["entry"]:
+        entry["resource"].pop("priceOverride", None)  # the visit's Step 1 act, unpriced
+    priced, unpriced_step2 = new_urn(), new_urn()
+    extra = transaction(
+        create(charge_item(priced, p, code="alert-decision", label="Alerte", day="2025-06-03",
+                           amount=15.0), priced),
+        create(charge_item(unpriced_step2, p, code="step2", label="Step 2", day="2025-06-10",
+                           amount=None), unpriced_step2),
+    )
+    assert nurse.post_bundle(bundle).status_code == 200
+    assert nurse.post_bundle(extra).status_code == 200
+    assert nurse.post_bundle(extra).status_code == 200  # a retry bills nothing more
+    with server.db.read() as session:
+        amounts = {line.act_id: line.amount_cents for line in session.scalars(
+            select(BillingLine).where(BillingLine.act_id.in_(
+                [urns["charge"], priced, unpriced_step2])))}
+    assert amounts == {urns["charge"]: None, priced: 1500, unpriced_step2: None}
+    pending = [row for row in summary(server.db) if row.rpps == nurse.rpps]
+    assert [(r.period, r.status, r.acts, r.unpriced, r.amount_cents) for r in pending] == [
+        ("2025-06", "pending", 3, 2, 1500)
+    ]
+    batch = export_pending(server.db)
+    assert batch is not None
+    text = render_csv(batch_lines(server.db, batch, TEST_KEY))
+    rows = [row for row in csv.DictReader(io.StringIO(text), delimiter=";")
+            if row["practitioner_rpps"] == nurse.rpps]
+    assert [(r["act_id"], r["act_code"], r["amount_eur"], r["price_status"]) for r in rows] == [
+        (urns["charge"], "step1", "", "to_be_priced"),
+        (priced, "alert-decision", "15.00", "priced"),
+        (unpriced_step2, "step2", "", "to_be_priced"),
+    ]
+    info = next(b for b in batches(server.db) if b.batch_id == batch)
+    mine = batch_lines(server.db, batch, TEST_KEY)
+    assert info.line_count == len(mine)
+    assert info.unpriced_count == sum(1 for line in mine if line.amount_cents is None)
+    assert info.total_cents == sum(line.amount_cents or 0 for line in mine)
+
+
+def test_a_price_given_before_the_export_is_kept(server):
+    nurse = server.new_practitioner()
+    p, c = new_urn(), new_urn()
+    item = charge_item(c, p, amount=None, day="2025-07-01")
+    nurse.post_bundle(transaction(upsert(patient(p), p), upsert(item, c)))
+    priced = {**item, "priceOverride": {"value": 30.0, "currency": "EUR"},
+              "subject": {"reference": f"Patient?identifier={BUSINESS_ID_SYSTEM}|{p}"}}
+    assert nurse.post_bundle(transaction(upsert(priced, c))).status_code == 200
+    rows = export_rows(server, nurse.rpps)
+    assert [(r["amount_eur"], r["price_status"]) for r in rows] == [("30.00", "priced")]
 
 
 def test_concurrent_exports_share_no_line(server):
@@ -161,6 +217,5 @@ def test_a_lost_file_is_written_again_from_its_batch(server):
     first = render_csv(batch_lines(server.db, batch, TEST_KEY))
     assert render_csv(batch_lines(server.db, batch, TEST_KEY)) == first
     totals = [row for row in summary(server.db) if row.rpps == nurse.rpps]
-    assert [(row.period, row.status, row.acts, row.amount_cents) for row in totals] == [
-        ("2025-03", "exported", 1, 2500)
-    ]
+    assert [(row.period, row.status, row.acts, row.unpriced, row.amount_cents)
+            for row in totals] == [("2025-03", "exported", 1, 0, 2500)]

@@ -8,13 +8,10 @@ from datetime import date
 import pytest
 
 from icope_desktop.i18n import set_language
-from icope_desktop.store.billing import TariffTable
 from icope_desktop.store.records import EntityKind, SyncStatus
 from icope_desktop.store.settings import SettingKey
 from icope_desktop.sync import push
 from icope_desktop.sync.errors import AuthenticationRequired, DemoTokenRefused
-from icope_desktop.sync.fhir_billing import NOT_PRICED
-from sync.conftest import make_desk
 from sync.workload import add_patient, finalized_visit
 
 
@@ -49,24 +46,6 @@ def test_a_refused_visit_is_isolated_and_explained(desk, live, monkeypatch):
     assert reason.get() == reason.en
     assert desk.store.outbox.counts()[SyncStatus.WAITING] == 0
     assert desk.store.visits.get_visit(bad).status.value == "final"  # kept as it was
-
-
-def test_an_act_without_an_amount_is_kept_and_marked_not_priced(
-    tmp_path, store_template, live
-):
-    shipped = TariffTable.load()  # the real table: no amounts until the programme sets them
-    desk = make_desk(tmp_path, store_template, shipped, live)
-    try:
-        visit = finalized_visit(desk.practice, add_patient(desk.practice, 1), date(2025, 3, 3))
-        report = desk.sync.sync_now()
-        assert report.error is None
-        [line_id] = [line.id for line in desk.store.billing.lines_for_source(visit)][:1]
-        status = desk.sync.record_status(EntityKind.BILLING_LINE, line_id)
-        assert status.status is SyncStatus.REJECTED and status.reason == NOT_PRICED
-        assert desk.sync.record_status(EntityKind.VISIT, visit).status is SyncStatus.SENT
-        assert live.count("ChargeItem", desk.account.rpps) == 0
-    finally:
-        desk.store.close()
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,16 @@
 """The practitioner's acts, their billing status and totals per month (DESIGN.md
 "Billing"). Amounts come from the dated tariff table through the store; the status from
-the act's sync state. Whether the administrator has exported an act for payment does not
-come back from the server (the protocol has no read-back of it), which the view says.
+the act's sync state. An act whose tariff has no amount is sent all the same and shown
+"à tarifer" (docs/SYNC_PROTOCOL.md §7.4: the national platform prices it by act code), so
+the totals show the known amounts and, apart, how many acts are to be priced: a missing
+amount is never shown as 0,00 €. Whether the administrator has exported an act for
+payment does not come back from the server (the protocol has no read-back of it), which
+the view says.
 """
 
 from __future__ import annotations
 
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -17,8 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from icope_desktop.i18n import _, current_language
-from icope_desktop.services.billing import STATUS_LABELS, BilledAct, BillingService, BillingStatus
+from icope_desktop.services.billing import (
+    STATUS_LABELS,
+    BilledAct,
+    BillingService,
+    BillingStatus,
+    MonthTotal,
+)
 from icope_desktop.ui.sync.messages import text
+
+NO_AMOUNT = "–"
 
 
 def euros(cents: int | None) -> str:
@@ -28,17 +41,27 @@ def euros(cents: int | None) -> str:
     return f"{whole:,}".replace(",", "\u202f") + f",{part:02d} €"
 
 
+def known_amount(total: MonthTotal) -> str:
+    """The sum of the known amounts, or a dash when no act of the month has one."""
+    return euros(total.amount_cents) if total.priced else NO_AMOUNT
+
+
 class BillingView(QWidget):
     def __init__(self, billing: BillingService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("page")
         self.billing = billing
         self.acts: list[BilledAct] = []
-        self.totals_table = QTableWidget(0, 6, self)
+        self.totals: list[MonthTotal] = []
+        self.pricing_label = QLabel(self)
+        self.pricing_label.setObjectName("pricing_label")
+        self.pricing_label.setWordWrap(True)
+        self.pricing_label.setProperty("role", "hint")
+        self.totals_table = QTableWidget(0, 7, self)
         self.totals_table.setObjectName("totals_table")
         self.totals_table.setHorizontalHeaderLabels(
-            [_("Mois"), _("Actes"), _("Montant"), _("À envoyer"), _("Envoyés"),
-             _("Refusés ou non tarifés")]
+            [_("Mois"), _("Actes"), _("Montant connu"), _("À tarifer"), _("À envoyer"),
+             _("Envoyés"), _("Refusés")]
         )
         self.acts_table = QTableWidget(0, 5, self)
         self.acts_table.setObjectName("acts_table")
@@ -57,10 +80,16 @@ class BillingView(QWidget):
             self,
         )
         notice.setWordWrap(True)
+        notice.setProperty("role", "hint")
+        totals_title = QLabel(_("Totaux par mois"), self)
+        acts_title = QLabel(_("Actes"), self)
+        for title in (totals_title, acts_title):
+            title.setProperty("role", "section")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(_("Totaux par mois"), self))
+        layout.addWidget(totals_title)
+        layout.addWidget(self.pricing_label)
         layout.addWidget(self.totals_table, 1)
-        layout.addWidget(QLabel(_("Actes"), self))
+        layout.addWidget(acts_title)
         layout.addWidget(self.acts_table, 2)
         layout.addWidget(notice)
         layout.addWidget(self.refresh_button)
@@ -71,6 +100,8 @@ class BillingView(QWidget):
         lang = current_language()
         self.acts = self.billing.acts()
         self.acts_table.setRowCount(len(self.acts))
+        italic = QFont(self.font())
+        italic.setItalic(True)
         for row, act in enumerate(self.acts):
             status = STATUS_LABELS[act.status].get(lang)
             if act.reason is not None and act.status is BillingStatus.REJECTED:
@@ -83,18 +114,32 @@ class BillingView(QWidget):
                 status,
             ]
             for column, value in enumerate(values):
-                self.acts_table.setItem(row, column, QTableWidgetItem(value))
-        totals = self.billing.monthly_totals(self.acts)
-        self.totals_table.setRowCount(len(totals))
-        for row, total in enumerate(totals):
+                item = QTableWidgetItem(value)
+                if column == 3 and act.to_be_priced:
+                    item.setFont(italic)
+                    item.setToolTip(_("Montant fixé par la plateforme nationale selon le code "
+                                      "de l'acte."))
+                self.acts_table.setItem(row, column, item)
+        self.totals = self.billing.monthly_totals(self.acts)
+        self.totals_table.setRowCount(len(self.totals))
+        for row, total in enumerate(self.totals):
             values = [
                 total.month,
                 str(total.acts),
-                euros(total.amount_cents),
+                known_amount(total),
+                str(total.to_be_priced),
                 str(total.by_status[BillingStatus.TO_SEND]),
                 str(total.by_status[BillingStatus.SENT]),
-                str(total.by_status[BillingStatus.REJECTED]
-                    + total.by_status[BillingStatus.NOT_PRICED]),
+                str(total.by_status[BillingStatus.REJECTED]),
             ]
             for column, value in enumerate(values):
                 self.totals_table.setItem(row, column, QTableWidgetItem(value))
+        unpriced = sum(total.to_be_priced for total in self.totals)
+        self.pricing_label.setText(
+            _("{count} acte(s) à tarifer : la table des tarifs ne donne pas encore de montant. "
+              "Ils sont transmis quand même ; la plateforme nationale les tarifera selon le "
+              "code de l'acte.").format(count=unpriced)
+            if unpriced
+            else ""
+        )
+        self.pricing_label.setVisible(bool(unpriced))
