@@ -202,7 +202,7 @@ class LetterService:
             step2=tuple(step2),
             evaluation=VisitEvaluation.from_json(view.evaluation),
             care_plan=tuple(_plan_line(entry) for entry in view.care_plan),
-            next_follow_up=planned_follow_up(view.evaluation),
+            next_follow_up=planned_follow_up(view),
             history=self._history(view.patient_id, view.root_id, view.performed_on),
             letter_date=finalized,
         )

@@ -76,10 +76,6 @@ STEP1 = "step1"
 STEP2_ORDER = ("mmse", "mna_sf", "mna", "sppb", "snellen", "phq9", "hearing")
 """The Step 2 tests in the order the visit offers them (clinical spec §3)."""
 ITEM9_SAFETY_CODE = "PSY_ITEM9_SAFETY"
-PLANNED_FOLLOW_UP_KEY = "planned_follow_up"
-"""Extra key of the stored evaluation JSON: the follow-up date the practitioner chose
-when it differs from the engine's `next_step1_due` (VisitEvaluation.from_json ignores
-it, so the engine's own fields stay exactly what `evaluate_visit` returned)."""
 
 
 class VisitServiceError(Exception):
@@ -513,16 +509,15 @@ class VisitService:
         if picture.errors:
             first = next(iter(picture.errors.values()))
             raise first
-        evaluation_json = picture.evaluation.to_json()
         due = picture.evaluation.next_step1_due
-        if planned_follow_up is not None and planned_follow_up != due:
-            evaluation_json[PLANNED_FOLLOW_UP_KEY] = planned_follow_up.isoformat()
+        moved = planned_follow_up if planned_follow_up != due else None
         report = self.store.visits.finalize_visit(
             visit_id,
             results={k: v.to_json() for k, v in picture.results.items()},
-            evaluation=evaluation_json,
+            evaluation=picture.evaluation.to_json(),
             care_plan=tuple(care_plan),
             finalized_by=profile,
+            planned_follow_up=moved,
         )
         return FinalizeOutcome(report, picture.results, picture.evaluation)
 
@@ -563,13 +558,14 @@ class VisitService:
         )  # fmt: skip
 
 
-def planned_follow_up(evaluation_json: Mapping[str, Any] | None) -> date | None:
-    """The follow-up date of a stored evaluation: the practitioner's choice, else the
-    engine's `next_step1_due`."""
-    if not isinstance(evaluation_json, Mapping):
-        return None
-    chosen = evaluation_json.get(PLANNED_FOLLOW_UP_KEY) or evaluation_json.get("next_step1_due")
-    return date.fromisoformat(chosen) if isinstance(chosen, str) else None
+def planned_follow_up(view: VisitView) -> date | None:
+    """The next Step 1 date of a final visit: the one the practitioner set at
+    finalization (`visit.planned_follow_up_on`), else the engine's `next_step1_due`."""
+    if view.planned_follow_up_on is not None:
+        return view.planned_follow_up_on
+    evaluation = view.evaluation
+    due = evaluation.get("next_step1_due") if isinstance(evaluation, Mapping) else None
+    return date.fromisoformat(due) if isinstance(due, str) else None
 
 
 # --- ordered background writes ------------------------------------------------------

@@ -167,6 +167,9 @@ class PatientRow(Base, Timestamps):
     sort_key: Mapped[str] = mapped_column(String(400), server_default="")
     birth_date_key: Mapped[str] = mapped_column(String(8), server_default="")
     last_step1_on: Mapped[date | None] = mapped_column(index=True)
+    # Revision 0003: the next Step 1 date the practitioner chose at the last Step 1
+    # (None: last Step 1 + the configured months), kept by finalize_visit.
+    planned_step1_on: Mapped[date | None] = mapped_column(index=True)
 
     __table_args__ = (
         CheckConstraint("length(trim(birth_name)) > 0", name="birth_name_not_blank"),
@@ -240,6 +243,9 @@ class VisitRow(Base, Timestamps):
     )
     position: Mapped[dict[str, Any] | None] = mapped_column(NullableJSON)
     evaluation: Mapped[dict[str, Any] | None] = mapped_column(NullableJSON)
+    # Revision 0003: the next Step 1 date the practitioner set at finalization, when it
+    # differs from the engine's (None: the engine's `next_step1_due` stands).
+    planned_follow_up_on: Mapped[date | None]
     started_at: Mapped[datetime]
     finalized_at: Mapped[datetime | None]
     finalized_by: Mapped[uuid.UUID | None] = mapped_column(

@@ -273,6 +273,9 @@ class VisitView:
     alert_task_id: AlertTaskId | None
     assessments: tuple[AssessmentView, ...] = ()
     care_plan: tuple[CarePlanEntry, ...] = ()
+    planned_follow_up_on: date | None = None
+    """The next Step 1 date the practitioner set at finalization, when it differs from
+    the engine's `next_step1_due` (None: the engine's date stands)."""
 
     def assessment(self, instrument_id: str) -> AssessmentView | None:
         return next((a for a in self.assessments if a.instrument_id == instrument_id), None)
@@ -305,10 +308,14 @@ class DraftSummary:
 
 @dataclass(frozen=True, slots=True)
 class DueFollowUp:
+    """A patient whose next Step 1 is due: on the date the practitioner planned
+    (`planned`), else the last Step 1 + the configured months."""
+
     patient_id: PatientId
     patient_name: str
-    last_step1_on: date
+    last_step1_on: date | None
     due_on: date
+    planned: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -283,13 +283,16 @@ class VisitRepository:
         evaluation: JsonValue,
         care_plan: Sequence[CarePlanEntry],
         finalized_by: PractitionerId,
+        planned_follow_up: date | None = None,
     ) -> FinalizeReport:
         """Everything a finished visit produces, in ONE transaction (all or nothing).
 
         `results` maps instrument id -> the JSON of `screening.score(...)`; `evaluation`
         is the JSON of `screening.evaluate_visit(...)`. Billing: the Step 1 act when the
         visit has Step 1 answers, the Step 2 act when it has Step 2 answers, each once
-        per visit lineage (an amendment is not billed again).
+        per visit lineage (an amendment is not billed again). `planned_follow_up`: the
+        next Step 1 date the practitioner chose (None: last Step 1 + the configured
+        months); the patient's latest visit sets the patient's next due date.
         """
         for instrument_id, result in results.items():
             check_json(result, instrument_id)
@@ -356,12 +359,16 @@ class VisitRepository:
                 if line is not None:
                     lines.append(line)
             session.flush()
-            if answered & STEP1_INSTRUMENTS:
-                patient = session.get(PatientRow, visit.patient_id)
-                if patient is not None and (
-                    patient.last_step1_on is None or patient.last_step1_on < visit.performed_on
-                ):
-                    patient.last_step1_on = visit.performed_on  # derived, not synced
+            patient = session.get(PatientRow, visit.patient_id)
+            latest = patient is not None and (
+                patient.last_step1_on is None or patient.last_step1_on <= visit.performed_on
+            )
+            if patient is not None and latest and answered & STEP1_INSTRUMENTS:
+                # Derived, not synced: the latest Step 1 and the date planned after it.
+                patient.last_step1_on = visit.performed_on
+                patient.planned_step1_on = planned_follow_up
+            elif patient is not None and latest and planned_follow_up is not None:
+                patient.planned_step1_on = planned_follow_up  # a Step 2 visit moved it
 
             enqueue(session, EntityKind.VISIT, visit.id, now)
             for line in lines:
@@ -381,6 +388,7 @@ class VisitRepository:
                 },
             )
             visit.evaluation = evaluation
+            visit.planned_follow_up_on = planned_follow_up
             visit.status = RecordStatus.FINAL
             visit.finalized_at = now
             visit.finalized_by = finalized_by
@@ -484,6 +492,7 @@ class VisitRepository:
                     )
                     for item in care_plan
                 ),
+                planned_follow_up_on=visit.planned_follow_up_on,
             )
 
     def list_visits(self, patient_id: PatientId) -> list[VisitSummary]:
@@ -538,28 +547,43 @@ class VisitRepository:
     def list_due_followups(self, today: date, *, months: int | None = None) -> list[DueFollowUp]:
         """Patients whose next Step 1 is due on or before `today`, most overdue first.
 
-        Next due = the last final Step 1 + N calendar months (clinical spec §1, Step 4;
+        Next due = the date the practitioner planned at the last Step 1 when there is
+        one, else the last final Step 1 + N calendar months (clinical spec §1, Step 4;
         N = the `follow_up_months` setting, 6 by default). Patients who left the
-        programme are not listed. `patient.last_step1_on`, kept by `finalize_visit`,
-        makes this an index range rather than a scan of every visit.
+        programme are not listed. `patient.last_step1_on` and `planned_step1_on`, kept
+        by `finalize_visit`, make this two index ranges rather than a scan of every
+        visit.
         """
         months = months or int(self._settings.get(SettingKey.FOLLOW_UP_MONTHS))
         cutoff = _latest_due_cutoff(today, months)
         sql = text(
-            "SELECT id, birth_name, used_name, first_names, last_step1_on FROM patient "
-            "WHERE last_step1_on <= :cutoff AND exited_on IS NULL"
+            "SELECT id, birth_name, used_name, first_names, last_step1_on, planned_step1_on "
+            "FROM patient WHERE exited_on IS NULL AND ("
+            "(planned_step1_on IS NULL AND last_step1_on <= :cutoff) "
+            "OR planned_step1_on <= :today)"
         )
         with self._db.reading() as session:
-            rows = session.execute(sql, {"cutoff": cutoff.isoformat()}).all()
-        due = [
-            DueFollowUp(
-                patient_id=PatientId(uuid.UUID(hex=row[0])),
-                patient_name=display_name(row[1], row[2], row[3]),
-                last_step1_on=date.fromisoformat(row[4]),
-                due_on=add_months(date.fromisoformat(row[4]), months),
+            rows = session.execute(
+                sql, {"cutoff": cutoff.isoformat(), "today": today.isoformat()}
+            ).all()
+        due = []
+        for row in rows:
+            last = date.fromisoformat(row[4]) if row[4] else None
+            planned = date.fromisoformat(row[5]) if row[5] else None
+            if planned is not None:
+                due_on = planned
+            else:
+                assert last is not None  # the WHERE clause needs one of the two
+                due_on = add_months(last, months)
+            due.append(
+                DueFollowUp(
+                    patient_id=PatientId(uuid.UUID(hex=row[0])),
+                    patient_name=display_name(row[1], row[2], row[3]),
+                    last_step1_on=last,
+                    due_on=due_on,
+                    planned=planned is not None,
+                )
             )
-            for row in rows
-        ]
         due.sort(key=lambda item: (item.due_on, item.patient_name))
         return due
 

@@ -118,6 +118,27 @@ def test_context_comes_from_the_store_and_the_stored_results(store):
     assert [p.visit_date for p in ctx.history] == [date(2024, 9, 2)]
 
 
+def _pdf_text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_both_letters_print_the_follow_up_date_the_practitioner_planned(store):
+    _profile(store)
+    visit_id, outcome = _final_visit(
+        store, _patient(store), on=date(2025, 3, 10), follow_up=date(2025, 6, 16)
+    )
+    assert outcome.evaluation.next_step1_due == date(2025, 9, 10)  # the engine's date
+    batch = LetterService(store, lambda: NOW).generate(visit_id, "fr")
+    for kind in ("gp_letter", "patient_summary"):
+        text = " ".join(_pdf_text(batch.pdfs[kind]).split())
+        assert "16 juin 2025" in text, kind
+        assert "10 septembre 2025" not in text, kind
+
+
 def test_ins_is_left_out_unless_the_identity_is_qualified(store):
     _profile(store)
     patient_id = _patient(store, qualified=False)

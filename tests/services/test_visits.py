@@ -144,7 +144,10 @@ def test_finalize_stores_exactly_the_engine_results(service, store, patient_id):
         config=service.visit_config(),
     )  # fmt: skip
     assert VisitEvaluation.from_json(view.evaluation) == engine == outcome.evaluation
-    assert planned_follow_up(view.evaluation) == follow_up
+    assert planned_follow_up(view) == view.planned_follow_up_on == follow_up
+    assert "planned_follow_up" not in view.evaluation  # a column now, not a JSON extra
+    due = store.visits.list_due_followups(follow_up)
+    assert [(d.patient_id, d.due_on, d.planned) for d in due] == [(patient_id, follow_up, True)]
     assert [line.act_code for line in outcome.report.billing_lines]
     assert view.care_plan[0].code == "PSY_CBT"
 

@@ -16,6 +16,7 @@ from icope_desktop.store.errors import (
     WrongRecoveryKey,
 )
 from icope_desktop.store.local_store import Store
+from icope_desktop.store.migrations import head_revision
 from icope_desktop.store.records import VisitKind
 from icope_desktop.store.recovery_key import RecoveryKey
 from store.factories import OTHER_PASSPHRASE, PASSPHRASE, file_digests, patient_data
@@ -56,7 +57,7 @@ def test_backup_runs_on_a_worker_with_progress(backed_up):
     assert "Copie de la base" in labels and "Chiffrement de la sauvegarde" in labels
     assert calls[-1][0] == calls[-1][1]  # finished
     info = describe_backup(path)
-    assert info.schema_revision == "0002" and info.size_bytes == path.stat().st_size
+    assert info.schema_revision == head_revision() and info.size_bytes == path.stat().st_size
     assert path.read_bytes().startswith(MAGIC)
     assert path.stat().st_mode & 0o077 == 0
 

@@ -88,7 +88,7 @@ def test_upgrade_from_the_first_revision_keeps_and_indexes_the_data(old_database
     engine = open_encrypted_engine(path, key)
     assert current_revision(engine) == "0001"
     assert upgrade(engine, snapshot_dir=tmp_path / "snapshots") is True
-    assert current_revision(engine) == head_revision() == "0002"
+    assert current_revision(engine) == head_revision()
     assert upgrade(engine) is False  # nothing left to do
 
     repos = Repositories(engine)
@@ -136,7 +136,7 @@ def test_downgrade_then_upgrade_again(old_database):
     downgrade(engine, "0001")
     assert current_revision(engine) == "0001"
     upgrade(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == head_revision()
     engine.dispose()
 
 
@@ -147,3 +147,101 @@ def test_a_database_from_a_newer_release_is_refused_untouched(engine):
         upgrade(engine)
     assert "0099" in caught.value.message.fr
     assert current_revision(engine) == "0099"
+
+
+def _count_triggers(engine) -> int:
+    with engine.connect() as connection:
+        return connection.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+        ).scalar()
+
+
+@pytest.fixture
+def database_0002(tmp_path):
+    """A database of revision 0002 whose visits kept the planned date in their JSON."""
+    key = secrets.token_bytes(32)
+    path = tmp_path / "icope.db"
+    engine = open_encrypted_engine(path, key)
+    upgrade(engine, "0002")
+    ids = {name: uuid.uuid4().hex for name in ("pr", "p1", "p2", "v1", "v2", "v3", "a1", "a2",
+                                                "a3")}
+    with engine.begin() as connection:
+        run = connection.execute
+        run(text("INSERT INTO practitioner (id, last_name, first_name, profession, created_at, "
+                 "updated_at) VALUES (:pr, 'Durand', 'Claire', 'nurse', :now, :now)"),
+            {**ids, "now": NOW})
+        for patient, name, last in (("p1", "Planned", "2024-05-02"), ("p2", "Default",
+                                                                       "2024-05-02")):
+            run(text("INSERT INTO patient (id, birth_name, first_names, birth_date, sex, "
+                     "ins_status, sort_key, birth_date_key, last_step1_on, created_at, "
+                     "updated_at) VALUES (:id, :name, 'Jeanne', '1940-01-01', 'F', "
+                     "'provisional', :name, '01011940', :last, :now, :now)"),
+                {"id": ids[patient], "name": name, "last": last, "now": NOW})
+        visits = (
+            # p1: version 1 planned 1 Sep, amended as version 2 planned 1 Aug
+            ("v1", "a1", "p1", 1, "v1", None, '{"next_step1_due": "2024-11-02", '
+             '"planned_follow_up": "2024-09-01"}'),
+            ("v2", "a2", "p1", 2, "v1", "v1", '{"next_step1_due": "2024-11-02", '
+             '"planned_follow_up": "2024-08-01"}'),
+            ("v3", "a3", "p2", 1, "v3", None, '{"next_step1_due": "2024-11-02"}'),
+        )
+        for visit, assessment, patient, version, root, amends, evaluation in visits:
+            run(text("INSERT INTO visit (id, patient_id, kind, status, performed_on, version, "
+                     "root_id, amends_id, started_at, created_at, updated_at) VALUES (:v, :p, "
+                     "'step1', 'draft', '2024-05-02', :version, :root, :amends, :now, :now, "
+                     ":now)"),
+                {"v": ids[visit], "p": ids[patient], "version": version, "root": ids[root],
+                 "amends": ids[amends] if amends else None, "now": NOW})
+            run(text("INSERT INTO assessment (id, visit_id, instrument_id, answers, result, "
+                     "status, created_at, updated_at) VALUES (:a, :v, 'step1', '{\"C4\": 2}', "
+                     "'{}', 'final', :now, :now)"),
+                {"a": ids[assessment], "v": ids[visit], "now": NOW})
+            run(text("UPDATE visit SET status = 'final', finalized_at = :now, finalized_by = "
+                     ":pr, evaluation = :evaluation WHERE id = :v"),
+                {"v": ids[visit], "pr": ids["pr"], "evaluation": evaluation, "now": NOW})
+    engine.dispose()
+    return path, key, ids
+
+
+def test_upgrade_from_0002_moves_the_planned_date_out_of_the_json(database_0002):
+    path, key, ids = database_0002
+    engine = open_encrypted_engine(path, key)
+    assert upgrade(engine, "0003") is True
+    repos = Repositories(engine)
+    view = repos.visits.get_visit(uuid.UUID(ids["v1"]))
+    assert view.planned_follow_up_on == date(2024, 9, 1)
+    assert repos.visits.get_visit(uuid.UUID(ids["v2"])).planned_follow_up_on == date(2024, 8, 1)
+    assert repos.visits.get_visit(uuid.UUID(ids["v3"])).planned_follow_up_on is None
+    assert view.assessment("step1").answers == {"C4": 2}  # the rest untouched
+    # The amendment (version 2) is the patient's plan; the other patient keeps + 6 months.
+    due = repos.visits.list_due_followups(date(2024, 11, 2))
+    assert [(d.patient_id.hex, d.due_on, d.planned) for d in due] == [
+        (ids["p1"], date(2024, 8, 1), True),
+        (ids["p2"], date(2024, 11, 2), False),
+    ]
+    assert [d.patient_id.hex for d in repos.visits.list_due_followups(date(2024, 8, 1))] == [
+        ids["p1"]
+    ]
+    assert _count_triggers(engine) == 12
+    with pytest.raises(Exception, match="icope:immutable:visit"), engine.begin() as connection:
+        connection.execute(text("UPDATE visit SET planned_follow_up_on = NULL WHERE id = :v"),
+                           {"v": ids["v1"]})
+    repos.close()
+
+
+def test_downgrade_from_0003_puts_the_planned_date_back_in_the_json(database_0002):
+    path, key, ids = database_0002
+    engine = open_encrypted_engine(path, key)
+    upgrade(engine, "0003")
+    with engine.begin() as connection:  # as the JSON of a 0003 visit (key no longer written)
+        connection.execute(text("DROP TRIGGER trg_visit_final_no_update"))
+        connection.execute(text("UPDATE visit SET evaluation = json_remove(evaluation, "
+                                "'$.planned_follow_up')"))
+    downgrade(engine, "0002")
+    assert _count_triggers(engine) == 12  # the dropped one is back too
+    with engine.connect() as connection:
+        evaluation = connection.execute(
+            text("SELECT evaluation FROM visit WHERE id = :v"), {"v": ids["v2"]}
+        ).scalar()
+    assert '"planned_follow_up":"2024-08-01"' in evaluation.replace(" ", "")
+    engine.dispose()

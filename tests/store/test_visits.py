@@ -355,3 +355,41 @@ def test_add_months_clamps_to_the_end_of_the_month():
     assert visits_module.add_months(date(2023, 8, 31), 6) == date(2024, 2, 29)
     assert visits_module.add_months(date(2024, 11, 15), 2) == date(2025, 1, 15)
     assert visits_module.add_months(date(2024, 1, 15), -2) == date(2023, 11, 15)
+
+
+def test_due_followups_honour_the_date_the_practitioner_planned(repos, practitioner_id):
+    """Spec §1 Step 4: the practitioner may move the next Step 1; the list follows it."""
+
+    def screened(name: str, on: date, planned: date | None):
+        patient = repos.patients.create_patient(patient_data(birth_name=name))
+        visit = repos.visits.start_visit(patient, VisitKind.STEP1, performed_on=on)
+        repos.visits.save_draft_answer(repos.visits.open_assessment(visit, "step1"), "c", 1)
+        _finalize(repos, visit, practitioner_id, care_plan=[], planned_follow_up=planned)
+        return patient, visit
+
+    earlier, earlier_visit = screened("Avance", date(2025, 1, 10), date(2025, 3, 1))
+    later, _ = screened("Repousse", date(2024, 8, 1), date(2025, 6, 1))  # + 6 months: Feb
+    default, _ = screened("Defaut", date(2024, 9, 1), None)
+
+    due = repos.visits.list_due_followups(date(2025, 3, 10))
+    assert [(d.patient_id, d.due_on, d.planned) for d in due] == [
+        (earlier, date(2025, 3, 1), True),  # same day: by name, AVANCE first
+        (default, date(2025, 3, 1), False),
+    ]
+    assert repos.visits.get_visit(earlier_visit).planned_follow_up_on == date(2025, 3, 1)
+    assert [d.patient_id for d in repos.visits.list_due_followups(date(2025, 6, 1))] == [
+        earlier, default, later,
+    ]  # fmt: skip
+
+    # A newer Step 1 without a planned date brings back "last Step 1 + 6 months".
+    visit = repos.visits.start_visit(earlier, VisitKind.FOLLOW_UP, performed_on=date(2025, 3, 5))
+    repos.visits.save_draft_answer(repos.visits.open_assessment(visit, "step1"), "c", 1)
+    _finalize(repos, visit, practitioner_id, care_plan=[])
+    assert earlier not in [d.patient_id for d in repos.visits.list_due_followups(date(2025, 9, 4))]
+    assert earlier in [d.patient_id for d in repos.visits.list_due_followups(date(2025, 9, 5))]
+
+    # An older visit finalized late (typed in afterwards) does not move the plan back.
+    old = repos.visits.start_visit(later, VisitKind.STEP1, performed_on=date(2024, 2, 1))
+    repos.visits.save_draft_answer(repos.visits.open_assessment(old, "step1"), "c", 1)
+    _finalize(repos, old, practitioner_id, care_plan=[], planned_follow_up=date(2024, 5, 1))
+    assert later not in [d.patient_id for d in repos.visits.list_due_followups(date(2025, 5, 31))]

@@ -40,6 +40,27 @@ SEARCH_LIMIT = 50
 ROLE = Qt.ItemDataRole.UserRole
 
 
+def due_wording(due: Any, today: date) -> str:
+    """When the next Step 1 was due, and whether the practitioner chose that date at the
+    last visit (spec §1 Step 4) or it is the last Step 1 + the configured months."""
+    late = (today - due.due_on).days
+    if due.planned:
+        if late <= 0:
+            return _("prévu aujourd'hui (date fixée à la dernière visite)")
+        if late == 1:
+            return _("prévu le {date} (date fixée à la dernière visite), en retard d'un jour"
+                     ).format(date=format_date(due.due_on))
+        return _("prévu le {date} (date fixée à la dernière visite), en retard de {days} "
+                 "jours").format(date=format_date(due.due_on), days=late)
+    if late <= 0:
+        return _("prévu aujourd'hui")
+    if late == 1:
+        return _("prévu le {date}, en retard d'un jour").format(date=format_date(due.due_on))
+    return _("prévu le {date}, en retard de {days} jours").format(
+        date=format_date(due.due_on), days=late
+    )
+
+
 class _List(QListWidget):
     """A list whose lines open with Enter, a double click or a single tap."""
 
@@ -195,15 +216,8 @@ class HomePage(QWidget):
         self.due_title.setText(_("Suivis à faire ({count})").format(count=len(overview.due)))
         self.due_list.clear()
         for due in overview.due:
-            late = (today - due.due_on).days
-            when = (
-                _("prévu le {date}, en retard de {days} jours").format(
-                    date=format_date(due.due_on), days=late
-                )
-                if late > 0
-                else _("prévu aujourd'hui")
-            )
-            self.due_list.add_line(f"{due.patient_name}\n{when}", due.patient_id)
+            self.due_list.add_line(f"{due.patient_name}\n{due_wording(due, today)}",
+                                   due.patient_id)
         if not overview.due:
             self.due_list.add_line(_("Aucun suivi à faire pour l'instant."))
         self.alerts_title.setText(

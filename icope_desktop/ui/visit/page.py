@@ -541,7 +541,7 @@ class VisitPage(QWidget):
         if not self.read_only:
             self.plan = merge_care_plan(self.plan, evaluation.recommendations)
         if self.read_only:
-            follow = planned_follow_up(self.opened.view.evaluation)
+            follow = planned_follow_up(self.opened.view)
         else:
             follow = self.follow_up or evaluation.next_step1_due
         missing = 0 if self.read_only else sum(

@@ -56,3 +56,36 @@ def test_a_draft_on_the_home_screen_reopens_its_visit(qtbot, make_window, data_d
     drafts.setFocus()
     qtbot.keyClick(drafts, Qt.Key.Key_Return)
     assert window.page_kind == "visit" and window.place.target == visit_id
+
+
+STEP1 = {
+    "C1": True, "C2": "correct", "C3": "correct", "C4": 3,
+    "L1_completed": True, "L1_used_arms": False, "L1_time_s": 10.5,
+    "N1": "non", "N2": False, "V1": False,
+    "H1_method": "whisper", "H1_whisper_R": "pass", "H1_whisper_L": "pass",
+    "P1": False, "P2": False,
+}  # fmt: skip
+
+
+def test_home_follow_ups_use_the_date_planned_at_the_visit(qtbot, make_window, data_dir):
+    """Moved to three days ago at the last visit: due now, although + 6 months is not."""
+    from datetime import timedelta
+
+    window = make_window(data_dir)
+    unlock(qtbot, window)
+    services = window.services
+    patient_id = services.patients.create(
+        services.patients.parse(PatientForm("Praud", "", "Odette", "14/07/1944", Sex.FEMALE))
+    )
+    today = services.patients.today()
+    visit_id = services.visits.start_visit(patient_id, performed_on=today - timedelta(days=20))
+    for item_id, value in STEP1.items():
+        services.visits.save_answer(visit_id, "step1", item_id, value)
+    services.visits.finalize(visit_id, [], planned_follow_up=today - timedelta(days=3))
+    window.show_home()
+    due = child(window, QListWidget, "due_list")
+    assert [due.item(i).text() for i in range(due.count())] == [
+        "PRAUD Odette\nprévu le {} (date fixée à la dernière visite), en retard de 3 jours"
+        .format((today - timedelta(days=3)).strftime("%d/%m/%Y"))
+    ]
+    assert window.current_page().due_title.text() == "Suivis à faire (1)"
