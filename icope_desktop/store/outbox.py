@@ -70,14 +70,18 @@ class OutboxRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def pending(self, limit: int = 50) -> list[OutboxItem]:
-        """Waiting rows, oldest first (a patient is queued before its visits)."""
-        query = (
-            select(OutboxRow)
-            .where(OutboxRow.status == SyncStatus.WAITING)
-            .order_by(OutboxRow.id)
-            .limit(limit)
-        )
+    def pending(self, limit: int = 50, *, after: int | None = None) -> list[OutboxItem]:
+        """Waiting rows, oldest first (a patient is queued before its visits).
+
+        Keyset paging: `after` is the `id` of the last row of the previous page, so a
+        reader walks a long waiting list one page at a time while the rows it has taken
+        are still waiting (the push marks them only when the server answers). Each page
+        is a range scan of the `ix_outbox_status_id` index, whatever the page's depth;
+        a row queued after the walk started (higher id) is found at its end."""
+        query = select(OutboxRow).where(OutboxRow.status == SyncStatus.WAITING)
+        if after is not None:
+            query = query.where(OutboxRow.id > after)
+        query = query.order_by(OutboxRow.id).limit(limit)
         with self._db.reading() as session:
             return [_item(row) for row in session.scalars(query)]
 

@@ -63,10 +63,10 @@ from icope_desktop.sync.transport import HttpTransport, Refused
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int, str], None]
-PENDING_ALL = 10_000_000
-"""`outbox.pending` lists the oldest waiting rows: while Bundles are in flight the same
-rows are still waiting, so the producer reads the whole list once per round and skips
-what it has already taken (a week offline is thousands of rows, small objects)."""
+PAGE_SIZE = 500
+"""Outbox rows read per page. The producer walks the waiting list with keyset paging
+(`outbox.pending(PAGE_SIZE, after=<last id>)`): rows stay waiting while their Bundle is
+in flight, so each page starts after the last row taken instead of re-reading the list."""
 
 RECORD_GONE = Text(
     fr="Ce dossier n'existe plus localement ; rien n'a été envoyé.",
@@ -184,14 +184,14 @@ class Pusher:
     ) -> None:
         """Map records in outbox order and hand over each Bundle as soon as it is full."""
         try:
-            seen: set[int] = set()
+            after: int | None = None
             current: list[_Unit] = []
             count = size = skipped = 0
             while not stop.is_set():
-                items = [i for i in self.repos.outbox.pending(PENDING_ALL) if i.id not in seen]
+                items = self.repos.outbox.pending(PAGE_SIZE, after=after)
                 if not items:
                     break
-                seen.update(item.id for item in items)
+                after = items[-1].id
                 for item in items:
                     if stop.is_set():
                         return
