@@ -44,9 +44,14 @@ OBSERVATION_COLUMNS: tuple[Column, ...] = (
     Column("mna_total", ICOPE_CS, "mna-total"),
     Column("sppb_total", ICOPE_CS, "sppb-total"),
     Column("phq9_total", LOINC, "44261-6"),
-    Column("snellen_right", LOINC, "79882-7"),
-    Column("snellen_left", LOINC, "79883-5"),
+    Column("va_better_eye_decimal", ICOPE_CS, "va-better-eye-decimal"),
+    Column("va_category", ICOPE_CS, "va-icd11-category"),
 )
+"""Visual acuity is read in the project code system, as the desktop sends it: the
+clinical spec §8 lists no LOINC code for it and the programme measures presenting acuity
+(with the usual correction, spec §3.4), which LOINC 79882-7/79883-5 (uncorrected, per
+eye) would misstate. The spec's decisions use the better eye (ICD-11 category), so those
+are the columns; each eye's acuity as typed stays in the QuestionnaireResponse."""
 HEADER = (
     "visit_pseudonym",
     "patient_pseudonym",
@@ -78,7 +83,9 @@ def observation_value(observation: dict[str, Any]) -> str:
         return str(observation["valueInteger"])
     if isinstance(observation.get("valueQuantity"), dict):
         value = observation["valueQuantity"].get("value")
-        return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+        if isinstance(value, float):
+            return f"{round(value, 3):g}"  # 1/3 → 0.333: acuity is read to 3 decimals
+        return "" if value is None else str(value)
     if isinstance(observation.get("valueCodeableConcept"), dict):
         for coding in observation["valueCodeableConcept"].get("coding") or []:
             if isinstance(coding, dict) and coding.get("code") in STATUS_VALUES:

@@ -7,11 +7,11 @@ import io
 
 import pytest
 
-from icope_server.codes import BUSINESS_ID_SYSTEM
+from icope_server.codes import BUSINESS_ID_SYSTEM, ICOPE_CS, LOINC
 from icope_server.evaluation import HEADER, departement, render_evaluation_csv
 from icope_server.pseudonyms import PseudonymKeyMissingError
 
-from .bundles import create, new_urn, phq9_total, transaction, visit_bundle
+from .bundles import create, new_urn, observation, phq9_total, transaction, visit_bundle
 
 
 def rows_of(server) -> list[dict[str, str]]:
@@ -64,3 +64,28 @@ def test_pseudonyms_are_stable_and_keyed(server):
 def test_departement_of_postcodes():
     assert [departement(c) for c in ("44300", "85000", "97411", "", None, "AB123")] == [
         "44", "85", "974", "", "", ""]
+
+
+def test_visual_acuity_is_read_in_the_project_code_system(server):
+    """Protocol §7.5: presenting acuity in `icope#va-*` codes (spec §8 has no LOINC code
+    for it); LOINC 79882-7 (uncorrected) is stored but not read."""
+    nurse = server.new_practitioner()
+    bundle, urns = visit_bundle(postcode="49100")
+    nurse.post_bundle(bundle)
+    e = f"Encounter?identifier={BUSINESS_ID_SYSTEM}|{urns['encounter']}"
+    p = f"Patient?identifier={BUSINESS_ID_SYSTEM}|{urns['patient']}"
+    decimal, category, uncorrected = new_urn(), new_urn(), new_urn()
+    quantity = {"value": 1 / 3, "unit": "decimal", "system": "http://unitsofmeasure.org",
+                "code": "1"}
+    extra = transaction(
+        create(observation(decimal, p, e, ICOPE_CS, "va-better-eye-decimal",
+                           valueQuantity=quantity), decimal),
+        create(observation(category, p, e, ICOPE_CS, "va-icd11-category",
+                           valueString="mild"), category),
+        create(observation(uncorrected, p, e, LOINC, "79882-7", valueQuantity=quantity),
+               uncorrected),
+    )
+    assert nurse.post_bundle(extra).status_code == 200
+    [row] = [r for r in rows_of(server) if r["departement"] == "49"]
+    assert (row["va_better_eye_decimal"], row["va_category"]) == ("0.333", "mild")
+    assert not any(name.startswith("snellen_") for name in HEADER)
