@@ -152,6 +152,7 @@ class LetterService:
             rpps=me.rpps,
             phone=me.phone,
             email=me.email,
+            address=_lines(me.address, " ".join(_lines(me.postal_code, me.city))),
         )
         patient = self.store.patients.get_patient(view.patient_id)
         data = patient.data

@@ -291,6 +291,11 @@ def phone_problem(typed: str) -> Text | None:
     return None if len(digits) == 10 else PHONE_LENGTH
 
 
+def postal_code_problem(typed: str) -> Text | None:
+    value = typed.strip()
+    return POSTAL_INVALID if value and not _POSTAL.fullmatch(value) else None
+
+
 def email_problem(typed: str) -> Text | None:
     value = typed.strip()
     if not value or _EMAIL.fullmatch(value):
@@ -339,9 +344,9 @@ class PatientService:
         phone = phone_problem(form.phone)
         if phone:
             problems["phone"] = phone
-        postal = form.postal_code.strip()
-        if postal and not _POSTAL.fullmatch(postal):
-            problems["postal_code"] = POSTAL_INVALID
+        postal = postal_code_problem(form.postal_code)
+        if postal:
+            problems["postal_code"] = postal
         if problems:
             raise InvalidData(problems)
         assert birth_date is not None and form.sex is not None

@@ -19,7 +19,12 @@ from typing import Any
 
 from icope_desktop.i18n import Lang, Text
 from icope_desktop.services.identifiers import compact, rpps_problem
-from icope_desktop.services.patients import REQUIRED, email_problem, phone_problem
+from icope_desktop.services.patients import (
+    REQUIRED,
+    email_problem,
+    phone_problem,
+    postal_code_problem,
+)
 from icope_desktop.services.session import PROFESSION_LABELS as _LABELS_BY_VALUE
 from icope_desktop.services.session import write_language
 from icope_desktop.store import Store
@@ -48,6 +53,9 @@ class ProfileForm:
     rpps: str = ""
     phone: str = ""
     email: str = ""
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +102,7 @@ def check_profile(form: ProfileForm) -> PractitionerData:
         ("rpps", rpps_problem(form.rpps)),
         ("phone", phone_problem(form.phone)),
         ("email", email_problem(form.email)),
+        ("postal_code", postal_code_problem(form.postal_code)),
     ):
         if message:
             problems[name] = message
@@ -107,6 +116,9 @@ def check_profile(form: ProfileForm) -> PractitionerData:
         rpps=compact(form.rpps) or None,
         email=form.email.strip() or None,
         phone=" ".join(form.phone.split()) or None,
+        address=" ".join(form.address.split()) or None,
+        postal_code=form.postal_code.strip() or None,
+        city=" ".join(form.city.split()) or None,
     )
 
 

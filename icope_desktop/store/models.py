@@ -122,6 +122,10 @@ class PractitionerRow(Base, Timestamps):
     profession: Mapped[Profession] = mapped_column(_enum(Profession, "profession"))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(30))
+    # Revision 0004: the practice's postal address (the GP letter's sender block).
+    address: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    city: Mapped[str | None] = mapped_column(String(100))
 
 
 class GeneralPractitionerRow(Base, Timestamps):

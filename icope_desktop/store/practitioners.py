@@ -43,6 +43,9 @@ def _clean_practitioner(data: PractitionerData) -> PractitionerData:
         rpps=clean(data.rpps),
         email=clean(data.email),
         phone=clean(data.phone),
+        address=clean(data.address),
+        postal_code=clean(data.postal_code),
+        city=clean(data.city),
     )
     problems = {
         name: text
@@ -104,6 +107,9 @@ class PractitionerRepository:
                     rpps=row.rpps,
                     email=row.email,
                     phone=row.phone,
+                    address=row.address,
+                    postal_code=row.postal_code,
+                    city=row.city,
                 ),
             )
 
@@ -123,6 +129,9 @@ class PractitionerRepository:
             row.rpps = cleaned.rpps
             row.email = cleaned.email
             row.phone = cleaned.phone
+            row.address = cleaned.address
+            row.postal_code = cleaned.postal_code
+            row.city = cleaned.city
             row.updated_at = now
             session.flush()
             enqueue(session, EntityKind.PRACTITIONER, row.id, now)

@@ -222,6 +222,11 @@ class PractitionerData:
     rpps: str | None = None
     email: str | None = None
     phone: str | None = None
+    address: str | None = None
+    """Street line(s) of the practice; with `postal_code` and `city`, the sender block
+    of the GP letter."""
+    postal_code: str | None = None
+    city: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

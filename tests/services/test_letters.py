@@ -173,3 +173,17 @@ def test_a_draft_has_no_letter(store):
     visit_id = visits.start_visit(_patient(store))
     batch = LetterService(store, lambda: NOW).generate(visit_id)
     assert not batch.pdfs and batch.fix_targets() == {"visit"}
+
+
+def test_gp_letter_sender_block_has_the_practice_address(store):
+    store.practitioner.save_profile(
+        PractitionerData(
+            "Bourget", "Claire", Profession.NURSE, rpps="10101234567", phone="02 40 12 34 56",
+            address="4 rue de la Paix", postal_code="44000", city="Nantes",
+        )
+    )  # fmt: skip
+    visit_id, _ = _final_visit(store, _patient(store), on=date(2025, 3, 10))
+    service = LetterService(store, lambda: NOW)
+    assert service.context(visit_id).sender.address == ("4 rue de la Paix", "44000 Nantes")
+    text = _pdf_text(service.generate(visit_id, "fr").pdfs["gp_letter"])
+    assert "4 rue de la Paix" in text and "44000 Nantes" in text

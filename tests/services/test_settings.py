@@ -49,11 +49,23 @@ def test_profile_refuses_a_bad_rpps_key_and_missing_fields():
 
 def test_profile_is_saved_cleaned(services):
     services.settings.save_profile(
-        ProfileForm(" Durand ", "Claire", Profession.NURSE, rpps=f" {RPPS}", phone="0612345678")
+        ProfileForm(" Durand ", "Claire", Profession.NURSE, rpps=f" {RPPS}", phone="0612345678",
+                    address=" 4  rue de la Paix ", postal_code="44000 ", city=" Nantes")
     )
     profile = services.settings.profile()
     assert profile is not None
     assert (profile.data.last_name, profile.data.rpps) == ("Durand", RPPS)
+    assert (profile.data.address, profile.data.postal_code, profile.data.city) == (
+        "4 rue de la Paix", "44000", "Nantes",
+    )  # fmt: skip
+    services.settings.save_profile(ProfileForm("Durand", "Claire", Profession.NURSE))
+    assert services.settings.profile().data.address is None  # cleared, not kept
+
+
+def test_profile_postal_code_has_five_digits():
+    with pytest.raises(InvalidData) as caught:
+        check_profile(ProfileForm("Durand", "Claire", Profession.NURSE, postal_code="4400"))
+    assert set(caught.value.problems) == {"postal_code"}
 
 
 def test_server_settings_follow_the_store_rules():

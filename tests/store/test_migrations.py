@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import sqlite3
 import uuid
@@ -244,4 +245,29 @@ def test_downgrade_from_0003_puts_the_planned_date_back_in_the_json(database_000
             text("SELECT evaluation FROM visit WHERE id = :v"), {"v": ids["v2"]}
         ).scalar()
     assert '"planned_follow_up":"2024-08-01"' in evaluation.replace(" ", "")
+    engine.dispose()
+
+
+def test_upgrade_from_0003_gives_the_profile_an_empty_address(database_0002):
+    path, key, ids = database_0002
+    engine = open_encrypted_engine(path, key)
+    upgrade(engine, "0003")
+    assert upgrade(engine, "0004") is True
+    repos = Repositories(engine)
+    profile = repos.practitioner.get_profile()
+    assert (profile.id.hex, profile.data.last_name, profile.data.address) == (
+        ids["pr"], "Durand", None,
+    )  # fmt: skip
+    repos.practitioner.save_profile(
+        dataclasses.replace(profile.data, address="4 rue de la Paix", postal_code="44000",
+                            city="Nantes")
+    )
+    saved = repos.practitioner.get_profile().data
+    assert (saved.address, saved.postal_code, saved.city) == ("4 rue de la Paix", "44000",
+                                                              "Nantes")
+    assert repos.visits.get_visit(uuid.UUID(ids["v1"])).finalized_by.hex == ids["pr"]
+    assert _count_triggers(engine) == 12
+    repos.close()
+    downgrade(engine, "0003")
+    assert current_revision(engine) == "0003"
     engine.dispose()

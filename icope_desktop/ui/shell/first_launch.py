@@ -49,6 +49,30 @@ def profession_combo(parent: QWidget, name: str) -> QComboBox:
     return combo
 
 
+def address_rows(
+    parent: QWidget, layout: QVBoxLayout, fields: dict[str, Field]
+) -> tuple[QLineEdit, QLineEdit, QLineEdit]:
+    """The practice's postal address (the GP letter's sender block): street, then postal
+    code and town side by side, as on an envelope."""
+    address = _line(parent, "address_edit")
+    postal_code = _line(parent, "postal_code_edit")
+    postal_code.setMaxLength(5)
+    city = _line(parent, "city_edit")
+    fields["address"] = Field(
+        _("Adresse du cabinet"),
+        address,
+        hint=_("Elle figure sur vos courriers au médecin traitant."),
+    )
+    layout.addWidget(fields["address"])
+    town = QHBoxLayout()
+    fields["postal_code"] = Field(_("Code postal"), postal_code)
+    fields["city"] = Field(_("Ville"), city)
+    town.addWidget(fields["postal_code"], 1)
+    town.addWidget(fields["city"], 3)
+    layout.addLayout(town)
+    return address, postal_code, city
+
+
 def _line(parent: QWidget, name: str, *, password: bool = False) -> QLineEdit:
     edit = QLineEdit(parent)
     edit.setObjectName(name)
@@ -143,6 +167,9 @@ class FirstLaunchPage(QWidget):
         contact.addWidget(self.profile_fields["phone"])
         contact.addWidget(self.profile_fields["email"])
         card.body.addLayout(contact)
+        self.address_edit, self.postal_code_edit, self.city_edit = address_rows(
+            card, card.body, self.profile_fields
+        )
         col.addWidget(card)
         buttons = QHBoxLayout()
         self.restore_button = LinkButton(
@@ -159,7 +186,8 @@ class FirstLaunchPage(QWidget):
         col.addLayout(buttons)
         col.addStretch(1)
         for edit in (self.last_name_edit, self.first_name_edit, self.rpps_edit,
-                     self.phone_edit, self.email_edit):
+                     self.phone_edit, self.email_edit, self.address_edit,
+                     self.postal_code_edit, self.city_edit):
             edit.returnPressed.connect(self.profile_next_button.click)
         return page
 
@@ -372,6 +400,9 @@ class FirstLaunchPage(QWidget):
             rpps=self.rpps_edit.text(),
             phone=self.phone_edit.text(),
             email=self.email_edit.text(),
+            address=self.address_edit.text(),
+            postal_code=self.postal_code_edit.text(),
+            city=self.city_edit.text(),
         )
 
     def _on_profile_next_clicked(self) -> None:

@@ -28,7 +28,7 @@ from icope_desktop.i18n import LANGUAGES, _, current_language
 from icope_desktop.services.settings import AUTO_LOCK_CHOICES, ProfileForm, ServerForm
 from icope_desktop.ui.shell.dialogs import ErrorDialog, FileDialogs
 from icope_desktop.ui.shell.errors import user_message
-from icope_desktop.ui.shell.first_launch import LANGUAGE_NAMES, profession_combo
+from icope_desktop.ui.shell.first_launch import LANGUAGE_NAMES, address_rows, profession_combo
 from icope_desktop.ui.style import set_role
 from icope_desktop.ui.tasks import Task, TaskRunner
 from icope_desktop.ui.widgets.buttons import BigButton
@@ -141,6 +141,9 @@ class SettingsPage(QWidget):
         ):
             self.profile_fields[key] = Field(label, editor, profile)
             profile.body.addWidget(self.profile_fields[key])
+        self.address_edit, self.postal_code_edit, self.city_edit = address_rows(
+            profile, profile.body, self.profile_fields
+        )
         current = services.settings.profile()
         if current is not None:
             data = current.data
@@ -152,6 +155,9 @@ class SettingsPage(QWidget):
             self.rpps_edit.setText(data.rpps or "")
             self.phone_edit.setText(data.phone or "")
             self.email_edit.setText(data.email or "")
+            self.address_edit.setText(data.address or "")
+            self.postal_code_edit.setText(data.postal_code or "")
+            self.city_edit.setText(data.city or "")
         self.profile_status = _status(profile, "profile_status")
         self.profile_save_button = self._save_row(
             profile, "profile_save_button", self._on_profile_save_clicked, self.profile_status
@@ -350,6 +356,9 @@ class SettingsPage(QWidget):
             rpps=self.rpps_edit.text(),
             phone=self.phone_edit.text(),
             email=self.email_edit.text(),
+            address=self.address_edit.text(),
+            postal_code=self.postal_code_edit.text(),
+            city=self.city_edit.text(),
         )
         settings = self.services.settings
 

@@ -22,6 +22,9 @@ def fill_profile(qtbot, window, rpps: str) -> None:
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Down)  # the first profession: Infirmier(ère)
     type_into(qtbot, child(window, QLineEdit, "rpps_edit"), rpps)
+    type_into(qtbot, child(window, QLineEdit, "address_edit"), "8 allée des Œillets")
+    type_into(qtbot, child(window, QLineEdit, "postal_code_edit"), "44400")
+    type_into(qtbot, child(window, QLineEdit, "city_edit"), "Rezé")
 
 
 def test_first_launch_to_home_then_lock_and_unlock(qtbot, make_window, tmp_path):
@@ -82,6 +85,9 @@ def test_first_launch_to_home_then_lock_and_unlock(qtbot, make_window, tmp_path)
         RPPS,
         "nurse",
     )
+    assert (profile.data.address, profile.data.postal_code, profile.data.city) == (
+        "8 allée des Œillets", "44400", "Rezé",
+    )  # fmt: skip
     assert window.services.store.settings.get(SettingKey.SERVER_URL) is None
 
 

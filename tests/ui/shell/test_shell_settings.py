@@ -64,6 +64,29 @@ def test_settings_change_persists_across_restart(qtbot, make_window, data_dir):
     assert again.idle.delay_ms == 10 * 60_000
 
 
+def test_profile_address_is_edited_in_the_settings(qtbot, make_window, data_dir):
+    window = make_window(data_dir)
+    unlock(qtbot, window)
+    page = open_settings(qtbot, window)
+    type_into(qtbot, child(window, QLineEdit, "address_edit"), "4 rue de la Paix")
+    type_into(qtbot, child(window, QLineEdit, "postal_code_edit"), "440")
+    type_into(qtbot, child(window, QLineEdit, "city_edit"), "Nantes")
+    click(qtbot, child(window, QPushButton, "profile_save_button"))
+    qtbot.waitUntil(lambda: "Rien n'a été modifié" in page.profile_status.text(), timeout=10_000)
+    assert "5 chiffres" in page.profile_fields["postal_code"].error.text()
+    assert window.services.settings.profile().data.city is None
+    type_into(qtbot, child(window, QLineEdit, "postal_code_edit"), "44000")
+    with qtbot.waitSignal(page.saved, timeout=10_000):
+        click(qtbot, child(window, QPushButton, "profile_save_button"))
+    data = window.services.settings.profile().data
+    assert (data.address, data.postal_code, data.city, data.last_name) == (
+        "4 rue de la Paix", "44000", "Nantes", "Durand",
+    )  # fmt: skip
+    window.show_home()
+    open_settings(qtbot, window)
+    assert child(window, QLineEdit, "city_edit").text() == "Nantes"
+
+
 def test_a_bad_server_address_is_refused_next_to_the_field(qtbot, make_window, data_dir):
     window = make_window(data_dir)
     unlock(qtbot, window)
