@@ -192,6 +192,8 @@ class AppSession:
             for key, value in server.items():
                 store.settings.set(key, value)
             store.settings.set(SettingKey.LANGUAGE, setup.language)
+            if self.demo:
+                store.confirm_recovery_key()  # throw-away data: no key to keep
             write_language(self.data_dir, setup.language)
             report(2, 3, _("Ouverture du dossier…"))
             services = self._adopt(store)
@@ -258,6 +260,22 @@ class AppSession:
     def change_passphrase(self, current: str, new: str) -> None:
         services = self._require_services()
         services.store.change_passphrase(current, new, kdf=self._kdf)
+
+    def new_recovery_key(self, passphrase: str) -> str:
+        """A fresh recovery key (display form, shown once) replacing the current one,
+        for a key that was lost or never written down; the passphrase is checked first
+        (`WrongPassphrase`). Argon2id runs twice: call it in a Task."""
+        services = self._require_services()
+        key = services.store.regenerate_recovery_key(passphrase, kdf=self._kdf)
+        return key.display()
+
+    def recovery_key_confirmed(self) -> bool:
+        services = self._require_services()
+        return services.store.recovery_key_confirmed
+
+    def confirm_recovery_key(self) -> None:
+        """The practitioner ticked "I have written it down" for the key on screen."""
+        self._require_services().store.confirm_recovery_key()
 
     def lock(self) -> None:
         """Close the store (wipes the key) and drop the services: the auto-lock."""

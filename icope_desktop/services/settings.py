@@ -194,6 +194,15 @@ class SettingsService:
     def forget_token(self) -> None:
         self._store.settings.set(SettingKey.API_TOKEN, None)
 
+    def recovery_key_confirmed(self) -> bool:
+        """False while the recovery key shown last was not confirmed as written down: the
+        home then offers a new one (`session.AppSession.new_recovery_key`)."""
+        return self._store.recovery_key_confirmed
+
+    def confirm_recovery_key(self) -> None:
+        """"I already wrote it down": the practitioner says the key is noted."""
+        self._store.confirm_recovery_key()
+
     def profile(self) -> Practitioner | None:
         return self._store.practitioner.get_profile()
 

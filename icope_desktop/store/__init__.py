@@ -13,6 +13,8 @@ Opening and locking (`local_store.Store`)::
                                                                # DatabaseDamaged, ...
     store = Store.unlock_with_recovery_key(data_dir, key_text, new_passphrase)
     store.change_passphrase(current, new)                      # rewraps, never re-encrypts
+    key = store.regenerate_recovery_key(passphrase)            # new recovery slot; old key dead
+    store.recovery_key_confirmed; store.confirm_recovery_key() # "I have written it down"
     info = store.backup(path, progress=fn, cancel=event)       # worker thread
     Store.restore_backup(path, data_dir, passphrase_or_recovery_key,
                          new_passphrase=None, progress=fn, cancel=event)

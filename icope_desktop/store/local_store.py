@@ -43,6 +43,7 @@ from icope_desktop.store.passphrase import require_strong
 from icope_desktop.store.records import Clock, ProgressFn, system_clock
 from icope_desktop.store.recovery_key import RecoveryKey
 from icope_desktop.store.repositories import Repositories
+from icope_desktop.store.settings import SettingKey
 from icope_desktop.store.vault import KdfParams, Vault, calibrate_kdf, new_data_key
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,7 @@ class Store:
                 data_key[i] = 0
         store = cls(data_dir, vault, holder, engine, repos, clock)
         store._audit("store.create")
+        store.settings.set(SettingKey.RECOVERY_KEY_CONFIRMED, False)
         return store, recovery_key
 
     @classmethod
@@ -225,6 +227,7 @@ class Store:
         rewrapped.write()
         store = cls._open(data_dir, rewrapped, data_key, clock, tariffs)
         store._audit("store.recover")
+        store.confirm_recovery_key()  # typed just now: the practitioner has it
         return store
 
     @classmethod
@@ -317,6 +320,45 @@ class Store:
             rewrapped.write()
             self._vault = rewrapped
         self._audit("store.change_passphrase")
+
+    def regenerate_recovery_key(
+        self, passphrase: str, *, kdf: KdfParams | None = None
+    ) -> RecoveryKey:
+        """A fresh recovery key for a lost or never-noted one: rewraps the recovery slot
+        (the database is not re-encrypted); the old key stops opening this store.
+
+        The passphrase is asked again so that someone at an unlocked, unattended laptop
+        cannot take a key that opens the records for good. The new key counts as not
+        written down until `confirm_recovery_key`. Returns it, to be shown once.
+        """
+        with self._lock:
+            vault = Vault.load(self._vault.path)
+            data_key = vault.unwrap_with_passphrase(passphrase)
+            recovery_key = RecoveryKey.generate()
+            try:
+                if not hmac.compare_digest(bytes(data_key), self._key.bytes()):
+                    raise VaultDamaged(vault.path)
+                rewrapped = vault.with_recovery_key(
+                    bytes(data_key), recovery_key, kdf or vault.recovery_kdf
+                )
+            finally:
+                for i in range(len(data_key)):
+                    data_key[i] = 0
+            rewrapped.write()
+            self._vault = rewrapped
+        self.settings.set(SettingKey.RECOVERY_KEY_CONFIRMED, False)
+        self._audit("store.regenerate_recovery_key")
+        return recovery_key
+
+    @property
+    def recovery_key_confirmed(self) -> bool:
+        """False until the practitioner said the key shown at set-up (or the latest one
+        made by `regenerate_recovery_key`) is written down."""
+        return bool(self.settings.get(SettingKey.RECOVERY_KEY_CONFIRMED))
+
+    def confirm_recovery_key(self) -> None:
+        self.settings.set(SettingKey.RECOVERY_KEY_CONFIRMED, True)
+        self._audit("store.confirm_recovery_key")
 
     # --- backups -----------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ class SettingKey(StrEnum):
     AUTO_LOCK_MINUTES = "auto_lock_minutes"
     AUTO_SYNC = "auto_sync"
     FOLLOW_UP_MONTHS = "follow_up_months"
+    RECOVERY_KEY_CONFIRMED = "recovery_key_confirmed"
 
 
 DEFAULTS: dict[SettingKey, Any] = {
@@ -35,8 +36,11 @@ DEFAULTS: dict[SettingKey, Any] = {
     SettingKey.AUTO_LOCK_MINUTES: 5,
     SettingKey.AUTO_SYNC: True,
     SettingKey.FOLLOW_UP_MONTHS: 6,
+    SettingKey.RECOVERY_KEY_CONFIRMED: False,
 }
-"""Follow-up every 6 months by default, 4 to 12 allowed (clinical spec §1, Step 4)."""
+"""Follow-up every 6 months by default, 4 to 12 allowed (clinical spec §1, Step 4). The
+recovery key counts as not written down until the practitioner says so (a store made
+before this setting existed cannot tell: its practitioner is asked once)."""
 
 
 def _https_url(value: Any) -> bool:
@@ -80,6 +84,10 @@ CHECKS: dict[SettingKey, tuple[Callable[[Any], bool], Text]] = {
         ),
     ),
     SettingKey.AUTO_SYNC: (
+        lambda v: isinstance(v, bool),
+        Text(fr="Valeur attendue : oui ou non.", en="Expected value: yes or no."),
+    ),
+    SettingKey.RECOVERY_KEY_CONFIRMED: (
         lambda v: isinstance(v, bool),
         Text(fr="Valeur attendue : oui ou non.", en="Expected value: yes or no."),
     ),

@@ -325,6 +325,20 @@ class Vault:
         others = tuple(s for s in self.slots if s.kind != PASSPHRASE_SLOT)
         return Vault(path=self.path, slots=(new_slot, *others), created_at=self.created_at)
 
+    def with_recovery_key(
+        self, data_key: bytes, recovery_key: RecoveryKey, kdf: KdfParams
+    ) -> Vault:
+        """A copy whose recovery slot wraps `data_key` under a new recovery key: the old
+        key stops opening this vault (backups made earlier carry their own slots)."""
+        new_slot = Slot.wrap(RECOVERY_SLOT, recovery_key.secret(), data_key, kdf)
+        others = tuple(s for s in self.slots if s.kind != RECOVERY_SLOT)
+        return Vault(path=self.path, slots=(*others, new_slot), created_at=self.created_at)
+
+    @property
+    def recovery_kdf(self) -> KdfParams:
+        slot = self.slot(RECOVERY_SLOT)
+        return slot.kdf if slot is not None else self.passphrase_kdf
+
     def moved_to(self, path: Path) -> Vault:
         return Vault(path=path, slots=self.slots, created_at=self.created_at)
 

@@ -416,6 +416,11 @@ class MainWindow(QMainWindow):
             return
         self._navigate(Place("settings"))
 
+    def open_new_recovery_key(self) -> None:
+        """Replace the recovery key (never confirmed, or lost), then come back here."""
+        unconfirmed = not self.services.settings.recovery_key_confirmed()
+        self._navigate(Place("recovery_key", "unconfirmed" if unconfirmed else "asked"))
+
     def register_page(
         self, kind: str, build: Callable[[Any, Any], QWidget], title: Callable[[], str]
     ) -> None:
@@ -452,7 +457,8 @@ class MainWindow(QMainWindow):
         if place.kind == "home":
             from icope_desktop.ui.shell.home import HomePage
 
-            home = HomePage(services, self.recent_patients)
+            home = HomePage(services, self.recent_patients, tasks=self.tasks)
+            home.recovery_key_requested.connect(self.open_new_recovery_key)
             home.patient_requested.connect(self.open_patient)
             home.visit_requested.connect(self.open_visit)
             home.alert_requested.connect(self._on_alert_requested)
@@ -491,8 +497,18 @@ class MainWindow(QMainWindow):
             settings.language_changed.connect(self.change_language)
             settings.auto_lock_changed.connect(self._on_auto_lock_changed)
             settings.restore_requested.connect(self.start_restore)
+            settings.recovery_key_requested.connect(self.open_new_recovery_key)
             settings.saved.connect(lambda _card: self.refresh_status())
             return settings, _("Paramètres")
+        if place.kind == "recovery_key":
+            from icope_desktop.ui.shell.recovery_key import NewRecoveryKeyPage
+
+            keys = NewRecoveryKeyPage(
+                self.session, self.tasks, unconfirmed=place.target == "unconfirmed"
+            )
+            keys.finished.connect(self.go_back)
+            keys.cancelled.connect(self.go_back)
+            return keys, _("Clé de récupération")
         if place.kind in self.extra_pages:
             build, title = self.extra_pages[place.kind]
             return build(services, place.target), title()
@@ -555,7 +571,7 @@ class MainWindow(QMainWindow):
         """Hide patient data now; keep drafts; reopen the same place after unlock."""
         if self.services is None:
             return
-        if self.page_kind == "first_launch":
+        if self.page_kind == "first_launch" or getattr(self.current_page(), "showing_key", False):
             return  # the recovery key is on screen: never hide it before it is noted
         self.locking.emit()
         if self.seed_task is not None:

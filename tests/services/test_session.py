@@ -23,6 +23,7 @@ from icope_desktop.store.errors import (
     StoreLocked,
     WeakPassphrase,
     WrongPassphrase,
+    WrongRecoveryKey,
 )
 from icope_desktop.store.records import PatientData, Profession
 from icope_desktop.store.settings import SettingKey
@@ -105,6 +106,35 @@ def test_recovery_key_sets_a_new_passphrase(tmp_path):
     with pytest.raises(WrongPassphrase):
         session.unlock(PASSPHRASE)
     assert session.unlock(OTHER_PASSPHRASE).settings.profile() is not None
+    session.lock()
+
+
+def test_an_unconfirmed_recovery_key_is_remembered_and_can_be_replaced(tmp_path):
+    """Quit after set-up, before "I have written it down": the next unlock knows."""
+    session = new_session(tmp_path / "data")
+    old_key = session.create(Setup(PROFILE, PASSPHRASE)).recovery_key
+    session.lock()
+    session.unlock(PASSPHRASE)
+    assert session.recovery_key_confirmed() is False
+    with pytest.raises(WrongPassphrase):
+        session.new_recovery_key("pas la bonne")
+    new_key = session.new_recovery_key(PASSPHRASE)
+    assert new_key != old_key and len(new_key.split("-")) == 8
+    session.confirm_recovery_key()
+    assert session.recovery_key_confirmed() is True
+    session.lock()
+    with pytest.raises(WrongRecoveryKey):
+        session.recover(old_key, OTHER_PASSPHRASE)
+    session.recover(new_key, OTHER_PASSPHRASE)
+    session.lock()
+    with pytest.raises(StoreLocked):
+        session.new_recovery_key(OTHER_PASSPHRASE)
+
+
+def test_the_demo_needs_no_recovery_key(tmp_path):
+    session = AppSession(tmp_path / "data", kdf=FLOOR_KDF, demo=True)
+    session.create(Setup(PROFILE, PASSPHRASE))
+    assert session.recovery_key_confirmed() is True
     session.lock()
 
 

@@ -220,3 +220,36 @@ def test_setup_calibrates_the_default_cost_on_this_machine(tmp_path):
     started = time.perf_counter()
     Store.unlock(tmp_path / "calibrated", PASSPHRASE).close()
     assert time.perf_counter() - started < 3.0
+
+
+def test_a_new_recovery_key_replaces_the_old_one_without_reencrypting(new_store, tmp_path):
+    store, old_key = new_store()
+    assert store.recovery_key_confirmed is False  # shown once, not yet written down
+    store.confirm_recovery_key()
+    assert store.recovery_key_confirmed is True
+    store.backup(tmp_path / "before.icopebak")
+    salt_before = store.db_path.read_bytes()[:16]
+    with pytest.raises(WrongPassphrase):
+        store.regenerate_recovery_key(OTHER_PASSPHRASE)
+    assert store.recovery_key_confirmed is True  # nothing changed
+    new_key = store.regenerate_recovery_key(PASSPHRASE)
+    assert new_key.display() != old_key.display()
+    assert store.recovery_key_confirmed is False  # the new one must be noted too
+    store.close()
+    data_dir = store.data_dir
+    assert store.db_path.read_bytes()[:16] == salt_before
+
+    with pytest.raises(WrongRecoveryKey):
+        Store.unlock_with_recovery_key(data_dir, old_key.display(), OTHER_PASSPHRASE)
+    reopened = Store.unlock(data_dir, PASSPHRASE)  # the passphrase still opens it
+    assert [e.action for e in reopened.audit.list_events(limit=3)][1] == (
+        "store.regenerate_recovery_key"
+    )
+    reopened.close()
+    recovered = Store.unlock_with_recovery_key(data_dir, new_key.display(), OTHER_PASSPHRASE)
+    assert recovered.recovery_key_confirmed is True  # typed it: she has it
+    recovered.close()
+    # A backup made before keeps the slots of its day: the old key still opens it.
+    Store.restore_backup(tmp_path / "before.icopebak", tmp_path / "elsewhere",
+                         old_key.display(), new_passphrase=PASSPHRASE)
+    Store.unlock(tmp_path / "elsewhere", PASSPHRASE).close()

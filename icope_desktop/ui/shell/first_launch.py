@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QStackedWidget,
     QVBoxLayout,
@@ -26,9 +25,9 @@ from PySide6.QtWidgets import (
 
 from icope_desktop.i18n import LANGUAGES, _, current_language
 from icope_desktop.services.session import PROFESSION_LABELS, AppSession, Setup
-from icope_desktop.ui.shell.dialogs import ErrorDialog, Printer
+from icope_desktop.ui.shell.dialogs import ErrorDialog
 from icope_desktop.ui.shell.errors import user_message
-from icope_desktop.ui.style import set_role
+from icope_desktop.ui.shell.recovery_key import RecoveryKeyPanel
 from icope_desktop.ui.tasks import Task, TaskRunner
 from icope_desktop.ui.widgets.buttons import BigButton, LinkButton
 from icope_desktop.ui.widgets.fields import Field, FieldError
@@ -96,7 +95,6 @@ class FirstLaunchPage(QWidget):
         self.session = session
         self.tasks = tasks
         self.services: Any = None
-        self.recovery_key = ""
         self.steps = QStackedWidget(self)
         self.steps.setObjectName("steps")
         layout = QVBoxLayout(self)
@@ -316,53 +314,14 @@ class FirstLaunchPage(QWidget):
 
     def _build_key(self) -> QWidget:
         page = ScrollColumn(self)
-        col = page.column
-        col.addWidget(title_label(_("Votre clé de récupération"), page))
-        warning = Card(parent=page, role="warning")
-        warning.body.addWidget(
-            QLabel(
-                _(
-                    "Notez cette clé sur papier et rangez-la en lieu sûr, loin de "
-                    "l'ordinateur. Elle ne sera plus jamais affichée. Sans elle, une phrase "
-                    "de passe oubliée rend vos dossiers illisibles, pour vous comme pour "
-                    "nous."
-                ),
-                warning,
-                wordWrap=True,
-            )
-        )
-        col.addWidget(warning)
-        self.recovery_key_label = QLabel(page)
-        self.recovery_key_label.setObjectName("recovery_key_label")
-        set_role(self.recovery_key_label, "key")
-        self.recovery_key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.recovery_key_label.setWordWrap(True)
-        self.recovery_key_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-        )
-        col.addWidget(self.recovery_key_label)
-        row = QHBoxLayout()
-        self.print_button = BigButton(_("Imprimer la clé…"), page, name="print_button")
-        self.print_button.clicked.connect(self._on_print_clicked)
-        row.addWidget(self.print_button)
-        row.addStretch(1)
-        col.addLayout(row)
-        self.key_confirm_checkbox = QCheckBox(
-            _("J'ai noté ma clé de récupération et je la range en lieu sûr"), page
-        )
-        self.key_confirm_checkbox.setObjectName("key_confirm_checkbox")
-        col.addWidget(self.key_confirm_checkbox)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.start_button = BigButton(
-            _("Commencer"), page, primary=True, name="start_button"
-        )
-        self.start_button.setEnabled(False)
-        self.key_confirm_checkbox.toggled.connect(self.start_button.setEnabled)
-        self.start_button.clicked.connect(self._on_start_clicked)
-        buttons.addWidget(self.start_button)
-        col.addLayout(buttons)
-        col.addStretch(1)
+        page.column.addWidget(title_label(_("Votre clé de récupération"), page))
+        self.key_panel = RecoveryKeyPanel(_("Commencer"), page)
+        self.key_panel.confirmed.connect(self._on_key_confirmed)
+        self.recovery_key_label = self.key_panel.recovery_key_label
+        self.key_confirm_checkbox = self.key_panel.key_confirm_checkbox
+        self.start_button = self.key_panel.start_button
+        page.column.addWidget(self.key_panel)
+        page.column.addStretch(1)
         return page
 
     # --- navigation ----------------------------------------------------------------------
@@ -384,6 +343,11 @@ class FirstLaunchPage(QWidget):
     @property
     def step(self) -> int:
         return self.steps.currentIndex()
+
+    @property
+    def recovery_key(self) -> str:
+        """The key on screen (empty once confirmed)."""
+        return self.key_panel.key
 
     def _on_language_changed(self, index: int) -> None:
         self.language_requested.emit(self.language_combo.itemData(index))
@@ -485,8 +449,7 @@ class FirstLaunchPage(QWidget):
     def _on_created(self, result: Any) -> None:
         self.creation_progress.stop()
         self.services = result.services
-        self.recovery_key = result.recovery_key
-        self.recovery_key_label.setText(result.recovery_key)
+        self.key_panel.show_key(result.recovery_key)
         self.passphrase_edit.clear()
         self.confirm_edit.clear()
         self.token_edit.clear()
@@ -515,19 +478,22 @@ class FirstLaunchPage(QWidget):
         self.create_error.show_message(text)
         ErrorDialog.show_message(self, title, text)
 
-    def _on_print_clicked(self) -> None:
-        html = (
-            "<h2>ICOPE Desktop — " + _("Clé de récupération") + "</h2>"
-            "<p>" + _("Gardez cette feuille en lieu sûr, loin de l'ordinateur.") + "</p>"
-            "<p style='font-family: monospace; font-size: 20pt'>" + self.recovery_key + "</p>"
-        )
-        Printer.print_recovery_key(self, html)
-
-    def _on_start_clicked(self) -> None:
-        if not self.key_confirm_checkbox.isChecked() or self.services is None:
+    def _on_key_confirmed(self) -> None:
+        """Recorded in the store, so that a key never noted is offered again after the
+        next unlock; the home opens whatever the write says (it asks again if it
+        failed)."""
+        services = self.services
+        if services is None:
             return
-        self.recovery_key_label.clear()
-        self.recovery_key = ""
+        task = Task(lambda progress, cancel: services.store.confirm_recovery_key(),
+                    name="confirm-recovery-key")
+        task.succeeded.connect(lambda _result: self._complete())
+        task.failed.connect(lambda _error: self._complete())
+        self.start_button.setEnabled(False)
+        self.tasks.start(task)
+
+    def _complete(self) -> None:
+        self.key_panel.clear()
         self.completed.emit(self.services)
 
     @staticmethod

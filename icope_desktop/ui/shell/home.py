@@ -32,6 +32,7 @@ from icope_desktop.ui.shell.wording import (
     patient_line,
     visit_kind_label,
 )
+from icope_desktop.ui.tasks import Task, TaskRunner
 from icope_desktop.ui.widgets.buttons import BigButton
 from icope_desktop.ui.widgets.labels import Card, hint_label, section_label, title_label
 
@@ -111,14 +112,21 @@ class HomePage(QWidget):
     visit_requested = Signal(object)  # VisitId
     alert_requested = Signal(object)  # AlertTaskId: the alerts inbox opens on it
     new_patient_requested = Signal()
+    recovery_key_requested = Signal()  # make a new recovery key (the last one not noted)
     search_done = Signal(int)  # number of results shown
 
     def __init__(
-        self, services: Any, recent: list[Any] | None = None, parent: QWidget | None = None
+        self,
+        services: Any,
+        recent: list[Any] | None = None,
+        parent: QWidget | None = None,
+        *,
+        tasks: TaskRunner | None = None,
     ) -> None:
         """`recent`: ids of the files opened since the app started, newest first."""
         super().__init__(parent)
         self.services = services
+        self.tasks = tasks or TaskRunner(parent=self)
         self.recent = list(recent or [])
         self.setObjectName("page")
         outer = QHBoxLayout(self)
@@ -135,6 +143,10 @@ class HomePage(QWidget):
             else _("Bonjour")
         )
         left.addWidget(title_label(greeting, self, name="greeting_label"))
+        self.recovery_banner: Card | None = None
+        if not services.settings.recovery_key_confirmed():
+            self.recovery_banner = self._recovery_banner()
+            left.addWidget(self.recovery_banner)
         row = QHBoxLayout()
         self.search_edit = _SearchEdit(self)
         self.search_edit.setObjectName("search_edit")
@@ -179,6 +191,51 @@ class HomePage(QWidget):
         self.search_edit.down_pressed.connect(self._on_search_down)
         self.patient_count = 0
         self.refresh()
+
+    def _recovery_banner(self) -> Card:
+        """Offered at once after unlock when the key shown last was never confirmed as
+        noted (the practitioner may have quit before ticking the box): without it, a
+        forgotten passphrase loses every file. Nothing is forced: "already noted" ends it.
+        """
+        banner = Card(parent=self, role="warning", name="recovery_banner")
+        banner.body.addWidget(
+            QLabel(
+                _(
+                    "Votre clé de récupération n'a pas été confirmée comme notée. Sans elle, "
+                    "une phrase de passe oubliée rend vos dossiers illisibles."
+                ),
+                banner,
+                wordWrap=True,
+            )
+        )
+        row = QHBoxLayout()
+        self.new_key_button = BigButton(
+            _("Créer une nouvelle clé de récupération"), banner, primary=True,
+            name="new_key_button",
+        )  # fmt: skip
+        self.new_key_button.clicked.connect(self.recovery_key_requested.emit)
+        row.addWidget(self.new_key_button)
+        self.key_noted_button = BigButton(
+            _("Je l'ai déjà notée"), banner, name="key_noted_button"
+        )
+        self.key_noted_button.clicked.connect(self._on_key_noted_clicked)
+        row.addWidget(self.key_noted_button)
+        row.addStretch(1)
+        banner.body.addLayout(row)
+        return banner
+
+    def _on_key_noted_clicked(self) -> None:
+        settings = self.services.settings
+        task = Task(lambda progress, cancel: settings.confirm_recovery_key(),
+                    name="confirm-recovery-key")
+        task.succeeded.connect(self._on_key_noted)
+        task.failed.connect(lambda _error: self.key_noted_button.setEnabled(True))
+        self.key_noted_button.setEnabled(False)
+        self.tasks.start(task)
+
+    def _on_key_noted(self, _result: Any = None) -> None:
+        if self.recovery_banner is not None:
+            self.recovery_banner.hide()
 
     def _section(self, name: str) -> tuple[Card, QLabel, _List]:
         card = Card(parent=self, name=f"{name}_card")

@@ -58,6 +58,7 @@ class SettingsPage(QWidget):
     language_changed = Signal(str)
     auto_lock_changed = Signal(int)
     restore_requested = Signal()
+    recovery_key_requested = Signal()
     saved = Signal(str)  # which card was saved: general, profile, server, passphrase
     backup_finished = Signal(object)  # BackupInfo
 
@@ -229,6 +230,27 @@ class SettingsPage(QWidget):
             label=_("Changer la phrase de passe"),
         )
         right.addWidget(security)
+
+        # recovery key ------------------------------------------------------------------------
+        recovery = Card(_("Clé de récupération"), page, name="recovery_card")
+        recovery.body.addWidget(
+            hint_label(
+                _(
+                    "Clé perdue, ou jamais notée ? Créez-en une nouvelle : l'ancienne "
+                    "n'ouvrira plus vos dossiers."
+                ),
+                recovery,
+            )
+        )
+        row = QHBoxLayout()
+        self.new_recovery_key_button = BigButton(
+            _("Nouvelle clé de récupération…"), recovery, name="new_recovery_key_button"
+        )
+        self.new_recovery_key_button.clicked.connect(self.recovery_key_requested.emit)
+        row.addWidget(self.new_recovery_key_button)
+        row.addStretch(1)
+        recovery.body.addLayout(row)
+        right.addWidget(recovery)
 
         # backups ----------------------------------------------------------------------------
         backups = Card(_("Sauvegardes"), page)

@@ -73,7 +73,10 @@ def test_first_launch_to_home_then_lock_and_unlock(qtbot, make_window, tmp_path)
     click(qtbot, child(window, QCheckBox, "key_confirm_checkbox"))
     assert start.isEnabled()
     click(qtbot, start)
-    assert window.page_kind == "home"
+    qtbot.waitUntil(lambda: window.page_kind == "home", timeout=10_000)
+    assert window.services.settings.recovery_key_confirmed()
+    assert window.current_page().recovery_banner is None  # noted: nothing to offer
+    assert page.recovery_key == ""  # off the screen and out of the page
     assert "Claire Durand" in child(window, QLabel, "greeting_label").text()
 
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
