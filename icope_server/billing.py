@@ -5,7 +5,10 @@ exports and retries. Three guards:
 
 * a line per ChargeItem business identifier (unique constraint): a retried Bundle bills once;
 * a second ChargeItem for the same practitioner, act code, patient and date is recorded as a
-  `duplicate` of the first and never exported (a double click on two devices);
+  `duplicate` of the first and never exported (a double click on two devices); so is one
+  for the same act code of the same visit, whatever its version (`ChargeItem.context`
+  followed back through the Encounters' `replaces` links, `versions.py`): an amendment
+  never bills twice, as on the desktop, which bills amendments against the original;
 * an export claims its lines with one `UPDATE … WHERE status = 'pending'`, so two exports
   running at once never share a line, and the batch's lines are kept: a lost file is
   written again from its batch (`billing export --batch N`), not re-exported.
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from icope_server.db import Database
@@ -33,6 +36,7 @@ from icope_server.outcome import fail
 from icope_server.profiles import charge_act, is_billable
 from icope_server.pseudonyms import patient_pseudonym
 from icope_server.resources import load_body
+from icope_server.versions import root_of
 
 LIVE = ("pending", "exported")
 CSV_COLUMNS = (
@@ -80,14 +84,22 @@ def record_charge_item(
             expression="ChargeItem.subject",
         )
     patient_id = act.subject.split("/", 2)[1]
+    visit = act.context.removeprefix("Encounter/") if act.context else None
+    visit_root = root_of(session, visit)[0] if visit else None
+    same_act = and_(
+        BillingLine.patient_id == patient_id, BillingLine.act_date == act.act_date
+    )
+    if visit_root is not None:  # an amended visit's act is its first version's act
+        same_act = or_(same_act, BillingLine.visit_root_id == visit_root)
     first = session.scalars(
-        select(BillingLine).where(
+        select(BillingLine)
+        .where(
             BillingLine.account_id == account_id,
             BillingLine.act_code == act.code,
-            BillingLine.patient_id == patient_id,
-            BillingLine.act_date == act.act_date,
             BillingLine.status.in_(LIVE),
+            same_act,
         )
+        .order_by(BillingLine.id)
     ).first()
     session.add(
         BillingLine(
@@ -98,6 +110,7 @@ def record_charge_item(
             act_label=act.label,
             act_date=act.act_date,
             patient_id=patient_id,
+            visit_root_id=visit_root,
             amount_cents=act.amount_cents,
             currency=act.currency,
             status="duplicate" if first is not None else "pending",

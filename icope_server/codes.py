@@ -44,6 +44,9 @@ EXIT_REASONS: Final = (
     "other",
 )
 GP_LETTER_CATEGORY: Final = "gp-letter"
+REPLACES_EXTENSION: Final = "https://icope.example/fhir/StructureDefinition/replaces"
+"""Extension of an Encounter that corrects a finalized visit: `valueReference` to the
+Encounter it replaces (docs/SYNC_PROTOCOL.md §7.2)."""
 
 # Resource types a practitioner may send in a transaction (docs/SYNC_PROTOCOL.md §4.4).
 PUSHABLE_TYPES: Final = (

@@ -5,6 +5,10 @@ One row per visit (Encounter), with no name, no INS, no exact birth date and no 
 keyed pseudonyms (`pseudonyms.py`), the age in whole years at the visit, the sex, the
 département (postcode's first 2 digits, 3 overseas), and the results the server reads from
 the visit's Observations (docs/SYNC_PROTOCOL.md §7.5).
+
+An amended visit counts once, in its latest version (protocol §7.2): a version that a
+later Encounter `replaces` is left out, and the visit keeps one pseudonym across its
+versions (derived from its first version), with `visit_version` saying which one is shown.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from icope_server.db import Database
 from icope_server.models import Account, StoredResource
 from icope_server.profiles import encounter_date, full_date, reference_of
 from icope_server.pseudonyms import patient_pseudonym, pseudonym
+from icope_server.versions import replaced_ids, versions
 
 STATUS_VALUES = ("normal", "altered", "not_evaluated")
 
@@ -57,6 +62,7 @@ HEADER = (
     "patient_pseudonym",
     "practitioner_pseudonym",
     "visit_date",
+    "visit_version",
     "encounter_status",
     "age_years",
     "sex",
@@ -134,12 +140,17 @@ def evaluation_rows(db: Database, key: bytes | None) -> Iterator[list[str]]:
             .where(StoredResource.resource_type == "Encounter")
             .order_by(StoredResource.account_id, StoredResource.id)
         ).all()
+        replaced = replaced_ids(session)
+        chains = versions(session)
         patients: dict[str, StoredResource | None] = {}
         rows = []
         for encounter in encounters:
+            if encounter.id in replaced:
+                continue  # an amended visit is exported in its latest version only
             body = json.loads(encounter.content)
             if body.get("status") == "entered-in-error":
                 continue
+            root, version = chains.get(encounter.id, (encounter.id, 1))
             account = accounts.get(encounter.account_id or -1)
             if account is None:
                 continue
@@ -156,7 +167,7 @@ def evaluation_rows(db: Database, key: bytes | None) -> Iterator[list[str]]:
                 (
                     visit or date.min,
                     [
-                        pseudonym(key, "visit", encounter.id),
+                        pseudonym(key, "visit", root),
                         patient_pseudonym(
                             key,
                             patient,
@@ -165,6 +176,7 @@ def evaluation_rows(db: Database, key: bytes | None) -> Iterator[list[str]]:
                         ),
                         pseudonym(key, "practitioner", account.rpps),
                         visit.isoformat() if visit else "",
+                        str(version),
                         str(body.get("status") or ""),
                         age_years(full_date(patient.get("birthDate")), visit),
                         str(patient.get("gender") or ""),

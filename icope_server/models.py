@@ -7,6 +7,7 @@ when only the conditional header guards it):
 * one stored record per (practitioner, resource type, business identifier);
 * one idempotency record per (practitioner, key);
 * one billing line per ChargeItem, one export per line;
+* one replacing version per visit version (amendments form a chain, never a tree);
 * one dispatch per Communication; one Task per upstream alert id.
 
 Times are stored as naive UTC (SQLite has no time zone type) and read back as aware UTC.
@@ -202,6 +203,7 @@ class BillingLine(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "act_id", name="uq_billing_line_act"),
         Index("ix_billing_line_same_act", "account_id", "act_code", "patient_id", "act_date"),
+        Index("ix_billing_line_same_visit", "account_id", "act_code", "visit_root_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -216,8 +218,29 @@ class BillingLine(Base):
     """None: the act is "à tarifer", priced on the national platform by its act code."""
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    visit_root_id: Mapped[str | None] = mapped_column(String(64))
+    """First version of the visit the act belongs to (`ChargeItem.context`, followed back
+    through `replaces`): an amended visit's act is the original's, never a second one."""
     duplicate_of: Mapped[int | None] = mapped_column(Integer)
     export_id: Mapped[int | None] = mapped_column(ForeignKey("billing_export.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class EncounterVersion(Base):
+    """A visit version that replaces another (an amendment of a finalized visit, carried by
+    the Encounter's `replaces` extension, docs/SYNC_PROTOCOL.md §7.2). Only amendments
+    have a row; a first version is its own root, version 1. One replacement per version
+    (unique `replaces_id`), so "the latest version" of a visit is never ambiguous."""
+
+    __tablename__ = "encounter_version"
+
+    encounter_id: Mapped[str] = mapped_column(
+        ForeignKey("fhir_resource.id", ondelete="CASCADE"), primary_key=True
+    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("practitioner_account.id"))
+    replaces_id: Mapped[str] = mapped_column(ForeignKey("fhir_resource.id"), unique=True)
+    root_id: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from icope_server.codes import GP_LETTER_CATEGORY, ICOPE_CS
+from icope_server.codes import GP_LETTER_CATEGORY, ICOPE_CS, REPLACES_EXTENSION
 from icope_server.outcome import Issue
 from icope_server.validation import Where
 
@@ -65,7 +65,41 @@ def encounter_issues(resource: dict[str, Any], where: Where) -> list[Issue]:
                 "is required (the full visit date)",
             )
         )
+    issues.extend(replaces_issues(resource, where))
     return issues
+
+
+def _replaces_extensions(resource: dict[str, Any]) -> list[Any]:
+    extensions = resource.get("extension")
+    if not isinstance(extensions, list):
+        return []
+    return [e for e in extensions if isinstance(e, dict) and e.get("url") == REPLACES_EXTENSION]
+
+
+def replaces_issues(resource: dict[str, Any], where: Where) -> list[Issue]:
+    """At most one `replaces` extension, holding a reference (its target is checked once
+    resolved, `versions.record_encounter`)."""
+    found = _replaces_extensions(resource)
+    if not found:
+        return []
+    if len(found) > 1 or reference_of(found[0].get("valueReference")) is None:
+        return [
+            where.field_issue(
+                "extension",
+                "invalid-resource",
+                f"doit contenir au plus une extension {REPLACES_EXTENSION}, avec "
+                "valueReference vers la version remplacée de la visite",
+                f"must hold at most one {REPLACES_EXTENSION} extension, with a "
+                "valueReference to the replaced version of the visit",
+            )
+        ]
+    return []
+
+
+def replaced_reference(resource: dict[str, Any]) -> str | None:
+    """The reference of the Encounter this one replaces (an amended visit), or None."""
+    found = _replaces_extensions(resource)
+    return reference_of(found[0].get("valueReference")) if found else None
 
 
 def encounter_date(resource: dict[str, Any]) -> date | None:
@@ -86,6 +120,8 @@ class ChargeAct:
     the national platform by its act code, docs/SYNC_PROTOCOL.md §7.4)."""
     currency: str
     subject: str
+    context: str | None
+    """The visit (`Encounter/<id>` once resolved), when the ChargeItem names one."""
 
 
 def is_billable(resource: dict[str, Any]) -> bool:
@@ -183,7 +219,13 @@ def charge_act(resource: dict[str, Any]) -> ChargeAct:
         amount_cents=cents,
         currency="EUR",
         subject=subject,
+        context=_encounter_reference(resource.get("context")),
     )
+
+
+def _encounter_reference(value: Any) -> str | None:
+    reference = reference_of(value)
+    return reference if reference and reference.startswith("Encounter/") else None
 
 
 # -- Communication (GP letter) --------------------------------------------------------------

@@ -56,6 +56,7 @@ from icope_server.resources import (
 )
 from icope_server.tasks import Decision, apply_decision, parse_decision
 from icope_server.validation import Where, validate_resource
+from icope_server.versions import record_encounter
 
 MAX_ENTRIES = 500
 MAX_DEPTH = 40
@@ -415,7 +416,9 @@ def execute(session: Session, caller: Caller, plan: list[PlannedEntry]) -> Outco
         outcome.counts[status] = outcome.counts.get(status, 0) + 1
         if not changed:
             continue
-        if entry.resource_type == "ChargeItem":
+        if entry.resource_type == "Encounter":
+            record_encounter(session, caller.account_id, row, body, entry.where)
+        elif entry.resource_type == "ChargeItem":
             record_charge_item(session, caller.account_id, row, body)
         elif (
             entry.resource_type == "Communication"

@@ -8,7 +8,10 @@ otherwise; LOINC-coded Observations carry the LOINC notice (clinical spec §7) i
 These resources are not re-checked against the FHIR models at run time (tests/sync does
 it for every kind; the server validates each one and a refusal is isolated by the push):
 checking them here cost more than the server's own work (docs/ARCHITECTURE.md "Sync").
-Everything here is final and immutable, so every entry is a conditional create.
+Everything here is final and immutable, so every entry is a conditional create. A
+correction (`amend_visit`) is a new visit with its own identifiers; its Encounter carries
+the `replaces` extension naming the version it corrects (protocol §7.2), so the server
+exports the latest version only and bills the visit once.
 Dates come from the visit itself, never from the clock, so a rebuilt Bundle is identical.
 """
 
@@ -32,6 +35,7 @@ from icope_desktop.sync.identifiers import (
     LOINC,
     NOT_ASSESSABLE_EXTENSION,
     QUESTIONNAIRE_BASE,
+    REPLACES_EXTENSION,
     business_identifier,
     derived,
     icope_concept,
@@ -156,6 +160,13 @@ class VisitMapper:
         }
         if self.author:
             resource["participant"] = [{"individual": self.author}]
+        if self.visit.amends_id is not None:
+            resource["extension"] = [
+                {
+                    "url": REPLACES_EXTENSION,
+                    "valueReference": reference("Encounter", self.visit.amends_id),
+                }
+            ]
         return resource
 
     def _questionnaire_response(self, assessment: AssessmentView) -> dict[str, Any]:

@@ -30,6 +30,8 @@ NOT_ASSESSABLE_EXTENSION: Final = (
     "https://icope.example/fhir/StructureDefinition/not-assessable-reason"
 )
 QUESTIONNAIRE_BASE: Final = "https://icope.example/fhir/Questionnaire/"
+REPLACES_EXTENSION: Final = "https://icope.example/fhir/StructureDefinition/replaces"
+"""On the Encounter of an amended visit: the version it corrects (protocol §7.2)."""
 
 DEMO_TOKEN: Final = "demo-icope-token-not-for-production"
 """Accepted only by `icope-server --demo` (protocol §2); the desktop sends it only when

@@ -138,16 +138,47 @@ def finalized_visit(
     visit_id = store.visits.start_visit(
         patient_id, kind, performed_on=day, instruments=instruments
     )
-    results = {}
     for instrument in instruments:
         assessment_id = store.visits.open_assessment(visit_id, instrument)
         for item, value in answers[instrument].items():
             store.visits.save_draft_answer(assessment_id, item, value)
-        results[instrument] = score(
+    finalize_with(practice, visit_id, answers, day)
+    return visit_id
+
+
+def amended_visit(
+    practice: Practice, visit_id: VisitId, changes: dict[str, dict]
+) -> VisitId:
+    """Correct a finalized visit (`amend_visit`): type the `changes` (instrument → item →
+    value; a new instrument is opened) into the draft copy, then finalize it."""
+    store = practice.store
+    amended = store.visits.amend_visit(visit_id)
+    view = store.visits.get_visit(amended)
+    answers = {a.instrument_id: dict(a.answers) for a in view.assessments}
+    for instrument, items in changes.items():
+        assessment = view.assessment(instrument)
+        assessment_id = (
+            assessment.id if assessment else store.visits.open_assessment(amended, instrument)
+        )
+        for item, value in items.items():
+            store.visits.save_draft_answer(assessment_id, item, value)
+        answers.setdefault(instrument, {}).update(items)
+    finalize_with(practice, amended, answers, view.performed_on)
+    return amended
+
+
+def finalize_with(
+    practice: Practice, visit_id: VisitId, answers: dict[str, dict], day: date
+) -> None:
+    """Score the answers with the real engine and finalize the visit with the results."""
+    results = {
+        instrument: score(
             instrument,
-            answers_from_json(answers[instrument]),
+            answers_from_json(values),
             ScoringContext(age_years=80, visit_date=day),
         )
+        for instrument, values in answers.items()
+    }
     evaluation = evaluate_visit(
         results.get("step1"), {k: v for k, v in results.items() if k != "step1"},
         visit_date=day,
@@ -156,14 +187,13 @@ def finalized_visit(
         CarePlanEntry(domain=r.domain.value, code=r.code, label=r.label)
         for r in evaluation.recommendations
     ]
-    store.visits.finalize_visit(
+    practice.store.visits.finalize_visit(
         visit_id,
         results={k: v.to_json() for k, v in results.items()},
         evaluation=evaluation.to_json(),
         care_plan=care_plan,
         finalized_by=practice.practitioner_id,
     )
-    return visit_id
 
 
 PDF = (
