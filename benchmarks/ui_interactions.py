@@ -186,11 +186,11 @@ def main() -> None:
         services.letters = LetterService(store)
     store.practitioner.save_profile(
         PractitionerData(
-            "Durand", "Claire", Profession.NURSE, rpps="89970012343", phone="02 40 47 12 35"
+            "Durand", "Claire", Profession.NURSE, rpps="99900000011", phone="02 40 47 12 35"
         )
     )
     gp = store.gps.create_gp(
-        GpData("Le Gall", "Hervé", rpps="89970020114", email="herve.legall@medecin.mssante.fr")
+        GpData("Le Gall", "Hervé", rpps="99900000029", email="herve.legall@medecin.mssante.fr")
     )
     patient = store.patients.create_patient(
         PatientData(

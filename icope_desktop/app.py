@@ -35,15 +35,23 @@ DEMO_TOKEN = "demo-icope-token-not-for-production"
 
 
 def demo_setup() -> Setup:
+    """The demo store's set-up: the demo file's practitioner (with the RPPS, phone and
+    address the letters need), the demo passphrase and `icope-server --demo`."""
+    from icope_desktop.services.demo import demo_practitioner
     from icope_desktop.services.settings import ProfileForm, ServerForm
-    from icope_desktop.store.records import Profession
 
+    me = demo_practitioner()
     return Setup(
         profile=ProfileForm(
-            last_name="Durand",
-            first_name="Claire",
-            profession=Profession.NURSE,
-            email="claire.durand@example.org",
+            last_name=me.last_name,
+            first_name=me.first_name,
+            profession=me.profession,
+            rpps=me.rpps or "",
+            phone=me.phone or "",
+            email=me.email or "",
+            address=me.address or "",
+            postal_code=me.postal_code or "",
+            city=me.city or "",
         ),
         passphrase=DEMO_PASSPHRASE,
         server=ServerForm(url=DEMO_SERVER_URL, token=DEMO_TOKEN, auto_sync=False),

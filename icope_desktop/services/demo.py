@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from icope_desktop.i18n import Text
+from icope_desktop.i18n import Text, _
 from icope_desktop.paths import resource
 from icope_desktop.screening import get_instrument
 from icope_desktop.screening.followup import add_months
@@ -83,6 +83,17 @@ def load_demo(path: Path | None = None) -> dict[str, Any]:
     return data
 
 
+def demo_practitioner(data: Mapping[str, Any] | None = None) -> PractitionerData:
+    """The demo file's practitioner (fictitious, clearly fake but valid RPPS): the profile
+    of `--demo`, and of a store seeded while it had none."""
+    me = (data or load_demo())["practitioner"]
+    return PractitionerData(
+        me["last_name"], me["first_name"], Profession(me["profession"]),
+        rpps=me.get("rpps"), email=me.get("email"), phone=me.get("phone"),
+        address=me.get("address"), postal_code=me.get("postal_code"), city=me.get("city"),
+    )  # fmt: skip
+
+
 def resolve_answers(spec: Any, sets: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """A named answer set, or `{set: name, with: {changes}}` (a change to null removes)."""
     if isinstance(spec, str):
@@ -126,8 +137,10 @@ def seed_demo(
     cancel: threading.Event | None = None,
     path: Path | None = None,
 ) -> DemoReport:
-    """Fill an empty store (a `Services` or a `Store`) with the demo practitioner, GPs,
-    patients and visits. Slow work (hundreds of committed answers): run it in a Task."""
+    """Fill an empty store (a `Services` or a `Store`) with GPs, patients and visits, and
+    the demo practitioner when the store has no profile yet (an existing one is kept:
+    the visits are then signed and billed in its name). Slow work (hundreds of
+    committed answers): run it in a Task; `progress` gets a label in the UI language."""
     store = _store(target)
     clock: Callable[[], datetime] = getattr(target, "clock", None) or system_clock
     today = today or clock().date()
@@ -135,13 +148,8 @@ def seed_demo(
     if store.patients.count_patients():
         raise DemoDataError(ALREADY_SEEDED)
     visits = VisitService(store, clock)
-    me = data["practitioner"]
-    store.practitioner.save_profile(
-        PractitionerData(
-            me["last_name"], me["first_name"], Profession(me["profession"]),
-            rpps=me["rpps"], email=me.get("email"), phone=me.get("phone"),
-        )
-    )  # fmt: skip
+    if store.practitioner.get_profile() is None:  # never replace the practitioner's own
+        store.practitioner.save_profile(demo_practitioner(data))
     gps: dict[str, GpId] = {}
     for key, gp in data["gps"].items():
         gps[key] = store.gps.create_gp(GpData(**gp))
@@ -159,7 +167,7 @@ def seed_demo(
             else:
                 finalized += 1
         if progress is not None:
-            progress(index, len(patients), "demo")
+            progress(index, len(patients), _("Patients de démonstration"))
     return DemoReport(len(patients), len(gps), finalized, drafts)
 
 

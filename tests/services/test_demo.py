@@ -67,6 +67,8 @@ def test_people_are_plausible_and_identifiers_valid(seeded):
     store, _ = seeded
     profile = store.practitioner.get_profile().data
     assert profile.profession.value == "nurse" and luhn_is_valid(profile.rpps)
+    assert profile.rpps.startswith("999")  # clearly fictitious (real RPPS begin with 10)
+    assert (profile.postal_code, profile.city) == ("44400", "Rezé")
     patients = _patients(store)
     ages = [age_on(p.identity.birth_date, TODAY) for p in patients]
     assert min(ages) >= 62 and max(ages) <= 94
@@ -86,6 +88,7 @@ def test_people_are_plausible_and_identifiers_valid(seeded):
     for gp_id in gps:
         gp = store.gps.get_gp(gp_id).data
         assert luhn_is_valid(gp.rpps) and gp.email.endswith("@medecin.mssante.fr")
+        assert gp.rpps.startswith("99900000")
 
 
 def test_every_result_is_the_engines(seeded):
@@ -158,3 +161,46 @@ def test_demo_file_has_25_patients_of_44_and_85():
     data = load_demo()
     assert len(data["patients"]) == 25
     assert all(p["postal_code"][:2] in ("44", "85") for p in data["patients"])
+
+
+def _small_demo(path):
+    """The demo file cut to two patients and one visit (a full seed takes seconds)."""
+    import yaml
+
+    data = load_demo()
+    first, second = data["patients"][:2]
+    data["patients"] = [first | {"visits": first["visits"][:1]}, second | {"visits": []}]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_an_existing_profile_is_kept_and_progress_speaks_the_ui_language(tmp_path):
+    from icope_desktop.i18n import current_language, set_language
+    from icope_desktop.store.records import PractitionerData, Profession
+
+    demo_file = _small_demo(tmp_path / "demo.yaml")
+    store, _ = Store.create(tmp_path / "data", "Tilleul-Loire-2024!", kdf=FLOOR_KDF,
+                            clock=lambda: NOW)
+    mine = PractitionerData("Bourget", "Anne", Profession.PHYSIOTHERAPIST, rpps="10101234567")
+    profile_id = store.practitioner.save_profile(mine)
+    labels: list[str] = []
+    before = current_language()
+    set_language("en")
+    try:
+        seed_demo(store, today=TODAY, path=demo_file,
+                  progress=lambda done, total, label: labels.append(label))
+    finally:
+        set_language(before)
+    assert store.practitioner.get_profile().data == mine
+    assert labels == ["Demo patients", "Demo patients"]
+    [visit] = store.visits.list_visits(store.patients.search_patients("dupont")[0].id)
+    assert store.visits.get_visit(visit.id).finalized_by == profile_id
+    store.close()
+
+
+def test_the_demo_app_is_set_up_with_the_demo_files_practitioner():
+    from icope_desktop.app import demo_setup
+    from icope_desktop.services.settings import check_profile
+
+    profile = check_profile(demo_setup().profile)
+    assert (profile.last_name, profile.rpps, profile.city) == ("Durand", "99900000011", "Rezé")
