@@ -26,6 +26,18 @@ def status_text(view: RecordSyncView | None) -> str:
     return _("Refusé par le serveur : {reason}").format(reason=text(view.reason))
 
 
+def short_status_text(view: RecordSyncView | None) -> str:
+    """The status in a few words, for a table cell (the rejection reason goes in the
+    cell's tooltip)."""
+    if view is not None and view.status is SyncStatus.REJECTED:
+        return _("Refusé par le serveur")
+    return status_text(view)
+
+
+def is_rejected(view: RecordSyncView | None) -> bool:
+    return view is not None and view.status is SyncStatus.REJECTED
+
+
 class RecordSyncBadge(QLabel):
     def __init__(self, sync: SyncService, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -6,7 +6,8 @@ adds "Synchroniser maintenant" with its progress and summary to the status bar
 signal stops it and lets a running sync end before the store closes), adds "Alertes" and
 "Facturation" to the top bar (`top_actions`) as pages (`register_page`), and
 "Tester la connexion" to the settings page's server card (`server_actions`). A sync that
-needs a new token opens the settings; every sync refreshes the status bar and the home.
+needs a new token opens the settings; every sync refreshes the status bar and the home,
+and on a patient's file its sync badges and the visit history's server column.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from icope_desktop.ui.sync.alerts_inbox import AlertsInbox
 from icope_desktop.ui.sync.auto_sync import AutoSync
 from icope_desktop.ui.sync.billing_view import BillingView
 from icope_desktop.ui.sync.messages import text
+from icope_desktop.ui.sync.record_status import RecordSyncBadge
 from icope_desktop.ui.sync.sync_panel import SyncPanel
 from icope_desktop.ui.tasks import Task
+from icope_desktop.ui.visit.history import PatientHistory
 
 ALERTS_PAGE = "alerts"
 BILLING_PAGE = "billing"
@@ -124,9 +127,15 @@ class SyncWiring(QObject):
 
     def _on_sync_finished(self, *_args: object) -> None:
         self.window.refresh_status()
-        refresh = getattr(self.window.current_page(), "refresh", None)
+        page = self.window.current_page()
+        refresh = getattr(page, "refresh", None)
         if self.window.page_kind in ("home", ALERTS_PAGE, BILLING_PAGE) and callable(refresh):
             refresh()
+        if isinstance(page, QWidget):  # a patient's file: its badges and visit history
+            for badge in page.findChildren(RecordSyncBadge):
+                badge.refresh()
+            for history in page.findChildren(PatientHistory):
+                history.refresh_sync_status()
 
     # --- settings: "Tester la connexion" -----------------------------------------------
 

@@ -11,6 +11,12 @@ with QtCharts from the results stored at finalization (never recomputed):
   ear's PTA4 are plotted (their documented `derived` values).
 
 Loading reads every finalized visit, so it runs in a `Task` (`loaded` when done).
+
+With the sync part (`services.sync`), the table also says where each finalized visit
+stands with the regional server (waiting, sent, or refused and why, in the tooltip), so
+the nurse sees it where she looks at the visits (DESIGN.md "Sync": the state is visible).
+Drafts stay on the computer until finalized. `refresh_sync_status()` re-reads only that
+column (the sync part calls it after each sync).
 """
 
 from __future__ import annotations
@@ -45,7 +51,13 @@ from PySide6.QtWidgets import (
 from icope_desktop.i18n import _, current_language
 from icope_desktop.screening import Domain, DomainStatus, Result, get_instrument
 from icope_desktop.services.visits import STEP1, STEP2_ORDER, HistoryPoint
-from icope_desktop.store.records import PatientId, RecordStatus, VisitKind, VisitSummary
+from icope_desktop.store.records import (
+    PatientId,
+    RecordStatus,
+    VisitId,
+    VisitKind,
+    VisitSummary,
+)
 from icope_desktop.ui.tasks import Task, TaskRunner
 from icope_desktop.ui.visit.numbers import format_number
 from icope_desktop.ui.visit.theme import STATUS_COLOURS, TARGET
@@ -55,6 +67,25 @@ from icope_desktop.ui.visit.theme import STATUS_COLOURS, TARGET
 class HistoryData:
     visits: list[VisitSummary]
     points: list[HistoryPoint]
+    sync: dict[VisitId, Any] | None = None
+    """Visit id → the sync part's `RecordSyncView` (or None: never queued), for the
+    finalized visits; None without the sync part."""
+
+
+SYNC_COLUMN = 5
+
+
+def _sync_statuses(sync: Any, visits: list[VisitSummary]) -> dict[VisitId, Any] | None:
+    """Read on the worker: one indexed outbox lookup per finalized visit."""
+    if sync is None:
+        return None
+    from icope_desktop.store.records import EntityKind
+
+    return {
+        v.id: sync.record_status(EntityKind.VISIT, v.id)
+        for v in visits
+        if v.status is RecordStatus.FINAL
+    }
 
 
 def measure(result: Result) -> float | None:
@@ -101,6 +132,7 @@ def _kind_label(kind: VisitKind) -> str:
 class PatientHistory(QWidget):
     loaded = Signal()
     visit_opened = Signal(object)  # VisitId: the shell shows it in a VisitPage
+    sync_status_refreshed = Signal()
 
     def __init__(self, services: Any, patient_id: PatientId, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,11 +145,14 @@ class PatientHistory(QWidget):
         title = QLabel(_("Historique des visites"), self)
         title.setProperty("role", "section")
         title.setStyleSheet("font-size: 13pt; font-weight: bold; color: #1f5fa8;")
-        self.table = QTableWidget(0, 5, self)
+        self.sync = getattr(services, "sync", None)
+        headers = [_("Date"), _("Type"), _("Statut"), _("Capacités altérées"),
+                   _("Tests de l'étape 2")]
+        if self.sync is not None:
+            headers.append(_("Serveur régional"))
+        self.table = QTableWidget(0, len(headers), self)
         self.table.setObjectName("table")
-        self.table.setHorizontalHeaderLabels(
-            [_("Date"), _("Type"), _("Statut"), _("Capacités altérées"), _("Tests de l'étape 2")]
-        )
+        self.table.setHorizontalHeaderLabels(headers)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(TARGET)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -176,12 +211,13 @@ class PatientHistory(QWidget):
     def reload(self) -> None:
         visits = self.services.visits
         patient_id = self.patient_id
-        task = Task(
-            lambda _p, _c: HistoryData(
-                visits.list_visits(patient_id), visits.history(patient_id)
-            ),
-            name="patient-history",
-        )
+        sync = self.sync
+
+        def load(_p: object, _c: object) -> HistoryData:
+            listed = visits.list_visits(patient_id)
+            return HistoryData(listed, visits.history(patient_id), _sync_statuses(sync, listed))
+
+        task = Task(load, name="patient-history")
         task.succeeded.connect(self._on_loaded)
         task.failed.connect(self._on_failed)
         self.tasks.start(task)
@@ -242,6 +278,47 @@ class PatientHistory(QWidget):
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
             self.row_visits.append(visit.id)
+        self._fill_sync_column()
+
+    # --- sync status -------------------------------------------------------------------
+
+    def _fill_sync_column(self) -> None:
+        if self.data is None or self.data.sync is None:
+            return
+        from icope_desktop.ui.sync.record_status import (
+            is_rejected,
+            short_status_text,
+            status_text,
+        )
+
+        for row, visit_id in enumerate(self.row_visits):
+            if visit_id in self.data.sync:
+                view = self.data.sync[visit_id]
+                item = QTableWidgetItem(short_status_text(view))
+                item.setToolTip(status_text(view))
+                if is_rejected(view):
+                    item.setForeground(QColor(STATUS_COLOURS[DomainStatus.ALTERED]))
+            else:
+                item = QTableWidgetItem(_("reste sur cet ordinateur"))
+                item.setToolTip(_("Un brouillon n'est envoyé qu'une fois la visite finalisée."))
+                item.setForeground(QColor(STATUS_COLOURS[DomainStatus.NOT_EVALUATED]))
+            self.table.setItem(row, SYNC_COLUMN, item)
+
+    def refresh_sync_status(self) -> None:
+        """Re-read the sync column only (after a sync), on a worker."""
+        if self.data is None or self.sync is None:
+            return
+        sync, listed = self.sync, self.data.visits
+        task = Task(lambda _p, _c: _sync_statuses(sync, listed), name="history-sync-status")
+        task.succeeded.connect(self._on_sync_statuses_loaded)
+        self.tasks.start(task)
+
+    def _on_sync_statuses_loaded(self, statuses: dict[VisitId, Any] | None) -> None:
+        if self.data is None:
+            return
+        self.data = HistoryData(self.data.visits, self.data.points, statuses)
+        self._fill_sync_column()
+        self.sync_status_refreshed.emit()
 
     @staticmethod
     def _value_text(result: Result) -> str:
