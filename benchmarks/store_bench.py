@@ -379,10 +379,15 @@ def _insert_visits(side: Side, plan: dict[str, list[dict[str, Any]]]) -> None:
             .where(VisitRow.patient_id == PatientRow.id, VisitRow.status == RecordStatus.FINAL)
             .scalar_subquery()
         )
+        last_visit = (
+            select(func.max(VisitRow.performed_on))
+            .where(VisitRow.patient_id == PatientRow.id)
+            .scalar_subquery()
+        )
         session.execute(
             update(PatientRow)
             .where(PatientRow.id.in_({row["patient_id"] for row in visits}))
-            .values(last_step1_on=last_step1)
+            .values(last_step1_on=last_step1, last_visit_on=last_visit)
         )
 
 

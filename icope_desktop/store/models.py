@@ -174,11 +174,15 @@ class PatientRow(Base, Timestamps):
     # Revision 0003: the next Step 1 date the practitioner chose at the last Step 1
     # (None: last Step 1 + the configured months), kept by finalize_visit.
     planned_step1_on: Mapped[date | None] = mapped_column(index=True)
+    # Revision 0005: the date of the latest visit, draft or final (kept by start_visit
+    # and discard_draft), so the home lists patients most recently seen first.
+    last_visit_on: Mapped[date | None]
 
     __table_args__ = (
         CheckConstraint("length(trim(birth_name)) > 0", name="birth_name_not_blank"),
         CheckConstraint("length(trim(first_names)) > 0", name="first_names_not_blank"),
         Index("ix_patient_birth_date_key_sort_key", "birth_date_key", "sort_key"),
+        Index("ix_patient_last_visit_on_created_at", "last_visit_on", "created_at"),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
@@ -40,6 +41,7 @@ from icope_desktop.store.records import (
     Patient,
     PatientData,
     PatientId,
+    PatientListing,
     PatientSummary,
     PractitionerId,
     Sex,
@@ -209,6 +211,36 @@ def _patient(row: PatientRow) -> Patient:
 _SUMMARY_COLUMNS = (
     "p.id, p.birth_name, p.used_name, p.first_names, p.birth_date, p.sex, p.ins_status, p.city"
 )
+_LISTING_COLUMNS = (
+    f"{_SUMMARY_COLUMNS}, p.last_visit_on, p.last_step1_on, p.planned_step1_on, p.exited_on"
+)
+
+
+def _summary_of(row: Sequence[Any]) -> PatientSummary:
+    return PatientSummary(
+        id=PatientId(uuid.UUID(hex=row[0])),
+        birth_name=row[1],
+        used_name=row[2],
+        first_names=row[3],
+        birth_date=date.fromisoformat(row[4]),
+        sex=Sex(row[5]),
+        ins_status=InsStatus(row[6]),
+        city=row[7],
+    )
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _listing_of(row: Sequence[Any]) -> PatientListing:
+    return PatientListing(
+        summary=_summary_of(row),
+        last_visit_on=_day(row[8]),
+        last_step1_on=_day(row[9]),
+        planned_step1_on=_day(row[10]),
+        exited_on=_day(row[11]),
+    )
 
 
 class PatientRepository:
@@ -356,19 +388,30 @@ class PatientRepository:
             )
         with self._db.reading() as session:
             rows = session.execute(text(sql), params).all()
-        return [
-            PatientSummary(
-                id=PatientId(uuid.UUID(hex=row[0])),
-                birth_name=row[1],
-                used_name=row[2],
-                first_names=row[3],
-                birth_date=date.fromisoformat(row[4]),
-                sex=Sex(row[5]),
-                ins_status=InsStatus(row[6]),
-                city=row[7],
-            )
-            for row in rows
-        ]
+        return [_summary_of(row) for row in rows]
+
+    def list_recently_seen(self, limit: int = 30) -> list[PatientListing]:
+        """Patients by their latest visit, newest first; files never visited come after,
+        newest first. A backward scan of one index, whatever the size of the store."""
+        sql = (
+            f"SELECT {_LISTING_COLUMNS} FROM patient AS p "
+            "ORDER BY p.last_visit_on DESC, p.created_at DESC LIMIT :limit"
+        )
+        with self._db.reading() as session:
+            rows = session.execute(text(sql), {"limit": limit}).all()
+        return [_listing_of(row) for row in rows]
+
+    def listings(self, patient_ids: Sequence[PatientId]) -> list[PatientListing]:
+        """The list lines of these patients, in the order given; unknown ids skipped."""
+        if not patient_ids:
+            return []
+        params = {f"id{i}": pid.hex for i, pid in enumerate(patient_ids)}
+        marks = ", ".join(f":{name}" for name in params)
+        sql = f"SELECT {_LISTING_COLUMNS} FROM patient AS p WHERE p.id IN ({marks})"
+        with self._db.reading() as session:
+            rows = session.execute(text(sql), params).all()
+        found = {row[0]: _listing_of(row) for row in rows}
+        return [found[pid.hex] for pid in patient_ids if pid.hex in found]
 
     def find_possible_duplicates(
         self, identity: Identity, *, exclude: PatientId | None = None, limit: int = 10

@@ -188,6 +188,18 @@ class PatientSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class PatientListing:
+    """One line of the home's patient list: who, when last seen, and what the next Step 1
+    follow-up hangs on (the caller applies the configured months)."""
+
+    summary: PatientSummary
+    last_visit_on: date | None
+    last_step1_on: date | None
+    planned_step1_on: date | None
+    exited_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A possible duplicate of the identity being typed; the user decides."""
 

@@ -176,13 +176,16 @@ class VisitRepository:
             if alert_task_id is not None and session.get(AlertTaskRow, alert_task_id) is None:
                 raise RecordNotFound("alert_task")
             visit_id = new_id()
+            day = performed_on or now.date()
+            if patient.last_visit_on is None or patient.last_visit_on < day:
+                patient.last_visit_on = day  # derived, not synced: the home's order
             session.add(
                 VisitRow(
                     id=visit_id,
                     patient_id=patient_id,
                     kind=kind,
                     status=RecordStatus.DRAFT,
-                    performed_on=performed_on or now.date(),
+                    performed_on=day,
                     version=1,
                     root_id=visit_id,
                     alert_task_id=alert_task_id,
@@ -264,6 +267,14 @@ class VisitRepository:
             visit = _draft_visit(session, visit_id)
             session.execute(delete(AssessmentRow).where(AssessmentRow.visit_id == visit.id))
             session.delete(visit)
+            session.flush()
+            patient = session.get(PatientRow, visit.patient_id)
+            if patient is not None:
+                patient.last_visit_on = session.scalar(
+                    select(func.max(VisitRow.performed_on)).where(
+                        VisitRow.patient_id == visit.patient_id
+                    )
+                )
             record_event(
                 session,
                 at=now,

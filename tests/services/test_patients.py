@@ -214,3 +214,41 @@ def test_home_lists_drafts_alerts_and_count(services):
     )
     services.store.alerts.decide(home.alerts[0].id, AlertDecision.INVALIDATE, by=nurse)
     assert services.patients.home().alerts == ()
+    assert services.patients.due_follow_ups().total == 0
+
+
+def test_patient_list_before_typing_most_recently_seen_with_follow_ups(services):
+    """Files opened this session first, then by last visit; next Step 1 per patient."""
+    store = services.store
+    profile = store.practitioner.save_profile(
+        PractitionerData("Durand", "Claire", Profession.NURSE)
+    )
+    ids = {}
+    for name in ("Aubert", "Blin", "Caron", "Dumas"):
+        ids[name] = services.patients.create(services.patients.parse(jeanne(birth_name=name)))
+
+    def step1(name: str, on: date, planned: date | None = None) -> None:
+        visit = store.visits.start_visit(ids[name], VisitKind.STEP1, performed_on=on)
+        assessment = store.visits.open_assessment(visit, "step1")
+        store.visits.save_draft_answer(assessment, "C4", 3)
+        store.visits.finalize_visit(visit, results={}, evaluation={}, care_plan=[],
+                                    finalized_by=profile, planned_follow_up=planned)
+
+    step1("Aubert", date(2024, 8, 1))  # + 6 months = 1 Feb 2025: due
+    step1("Blin", date(2025, 2, 1))  # 1 Aug 2025: not yet
+    step1("Caron", date(2025, 1, 15), planned=date(2025, 3, 1))  # moved earlier: due
+    listed = services.patients.patient_list(first=[ids["Dumas"]], limit=3)
+    assert [item.summary.birth_name for item in listed.items] == ["Dumas", "Blin", "Caron"]
+    assert listed.total == 4 and listed.capped
+    dumas, blin, caron = listed.items
+    assert (dumas.last_visit_on, dumas.next_step1_on, dumas.follow_up_due) == (None, None, False)
+    assert (blin.last_visit_on, blin.next_step1_on, blin.follow_up_due) == (
+        date(2025, 2, 1), date(2025, 8, 1), False,
+    )  # fmt: skip
+    assert (caron.next_step1_on, caron.follow_up_due) == (date(2025, 3, 1), True)
+    everyone = services.patients.patient_list()
+    assert not everyone.capped
+    aubert = next(i for i in everyone.items if i.summary.birth_name == "Aubert")
+    assert (aubert.next_step1_on, aubert.follow_up_due) == (date(2025, 2, 1), True)
+    due = services.patients.due_follow_ups(limit=1)
+    assert due.total == 2 and [d.patient_id for d in due.items] == [ids["Aubert"]]

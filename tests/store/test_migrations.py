@@ -271,3 +271,31 @@ def test_upgrade_from_0003_gives_the_profile_an_empty_address(database_0002):
     downgrade(engine, "0003")
     assert current_revision(engine) == "0003"
     engine.dispose()
+
+
+def test_upgrade_from_0004_backfills_when_each_patient_was_last_seen(database_0002):
+    path, key, ids = database_0002
+    engine = open_encrypted_engine(path, key)
+    upgrade(engine, "0004")
+    with engine.begin() as connection:  # a third patient, never visited
+        connection.execute(
+            text("INSERT INTO patient (id, birth_name, first_names, birth_date, sex, "
+                 "ins_status, sort_key, birth_date_key, created_at, updated_at) VALUES "
+                 "(:id, 'Neuf', 'Paul', '1945-02-02', 'M', 'provisional', 'neuf paul', "
+                 "'02021945', :now, :now)"),
+            {"id": uuid.uuid4().hex, "now": NOW},
+        )
+    assert upgrade(engine, "0005") is True
+    repos = Repositories(engine)
+    listed = repos.patients.list_recently_seen(limit=10)
+    seen = [(item.summary.birth_name, item.last_visit_on) for item in listed]
+    assert set(seen[:2]) == {("Default", date(2024, 5, 2)), ("Planned", date(2024, 5, 2))}
+    assert seen[2] == ("Neuf", None)  # never visited: after those seen
+    by_name = {item.summary.birth_name: item for item in listed}
+    assert by_name["Planned"].planned_step1_on == date(2024, 8, 1)
+    assert _count_triggers(engine) == 12
+    repos.close()
+    downgrade(engine, "0004")
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()

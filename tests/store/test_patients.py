@@ -179,3 +179,49 @@ def test_search_respects_the_limit(repos):
     )
     found = repos.patients.search_patients("moreau", limit=7)
     assert _names(found) == [f"Moreau{n:02d}" for n in range(7)]
+
+
+def test_patients_listed_most_recently_seen_first(repos, clock):
+    """The home's list before anything is typed: latest visit first, drafts included;
+    files never visited after them, newest first (issue 4: she sees her files)."""
+    from icope_desktop.store.records import VisitKind
+
+    def created(name: str):
+        clock.advance(minutes=1)
+        return repos.patients.create_patient(patient_data(birth_name=name))
+
+    old_visit, older_file, recent_visit, new_file, draft_only = (
+        created(n) for n in ("Ancien", "Vieux", "Recent", "Nouveau", "Brouillon")
+    )
+    for patient, day in ((old_visit, date(2024, 6, 1)), (recent_visit, date(2025, 3, 1)),
+                         (draft_only, date(2025, 1, 5)), (old_visit, date(2023, 1, 1))):
+        repos.visits.start_visit(patient, VisitKind.STEP1, performed_on=day)
+    listed = repos.patients.list_recently_seen(limit=10)
+    assert [item.summary.birth_name for item in listed] == [
+        "Recent", "Brouillon", "Ancien", "Nouveau", "Vieux",
+    ]  # fmt: skip
+    assert listed[2].last_visit_on == date(2024, 6, 1)  # the latest of its two visits
+    assert listed[3].last_visit_on is None
+    assert [i.summary.birth_name for i in repos.patients.list_recently_seen(limit=2)] == [
+        "Recent", "Brouillon",
+    ]  # fmt: skip
+
+    # Discarding the only draft puts the file back among those never visited.
+    [draft] = [d for d in repos.visits.list_drafts() if d.patient_id == draft_only]
+    repos.visits.discard_draft(draft.visit_id)
+    assert [i.summary.birth_name for i in repos.patients.list_recently_seen(limit=10)] == [
+        "Recent", "Ancien", "Brouillon", "Nouveau", "Vieux",
+    ]  # fmt: skip
+    assert [i.summary.id for i in repos.patients.listings([new_file, recent_visit])] == [
+        new_file, recent_visit,
+    ]  # fmt: skip
+
+
+def test_listing_the_first_patients_uses_the_index(repos, engine):
+    with engine.connect() as connection:
+        plan = connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM patient "
+            "ORDER BY last_visit_on DESC, created_at DESC LIMIT 30"
+        ).all()
+    detail = " ".join(str(row[-1]) for row in plan)
+    assert "ix_patient_last_visit_on_created_at" in detail and "TEMP B-TREE" not in detail

@@ -62,6 +62,21 @@ def due_wording(due: Any, today: date) -> str:
     )
 
 
+def seen_wording(item: Any, today: date) -> str:
+    """`dernière visite le 12/03/2025 · suivi à faire (prévu le 01/03/2025)`."""
+    parts = [
+        _("dernière visite le {date}").format(date=format_date(item.last_visit_on))
+        if item.last_visit_on
+        else _("aucune visite")
+    ]
+    if item.follow_up_due:
+        parts.append(_("suivi à faire (prévu le {date})").format(
+            date=format_date(item.next_step1_on)))
+    elif item.next_step1_on is not None:
+        parts.append(_("prochain suivi le {date}").format(date=format_date(item.next_step1_on)))
+    return " · ".join(parts)
+
+
 class _List(QListWidget):
     """A list whose lines open with Enter, a double click or a single tap."""
 
@@ -114,6 +129,8 @@ class HomePage(QWidget):
     new_patient_requested = Signal()
     recovery_key_requested = Signal()  # make a new recovery key (the last one not noted)
     search_done = Signal(int)  # number of results shown
+    patients_loaded = Signal(int)  # the list shown before anything is typed: lines
+    due_loaded = Signal(int)  # follow-ups due, in all
 
     def __init__(
         self,
@@ -190,6 +207,8 @@ class HomePage(QWidget):
         self.search_edit.returnPressed.connect(self._on_search_return)
         self.search_edit.down_pressed.connect(self._on_search_down)
         self.patient_count = 0
+        self._list_generation = 0
+        self._due_generation = 0
         self.refresh()
 
     def _recovery_banner(self) -> Card:
@@ -251,10 +270,10 @@ class HomePage(QWidget):
         return self.services.patients.today()
 
     def refresh(self) -> None:
-        """Re-read the three lists (after a visit, a sync, an unlock)."""
+        """Re-read the three lists (after a visit, a sync, an unlock); the due follow-ups
+        and the patients arrive from a worker."""
         overview = self.services.patients.home()
         self.patient_count = overview.patient_count
-        today = self.today()
         self.drafts_title.setText(
             _("Visites en cours ({count})").format(count=len(overview.drafts))
         )
@@ -270,13 +289,7 @@ class HomePage(QWidget):
             )
         if not overview.drafts:
             self.drafts_list.add_line(_("Aucune visite en cours : tout est finalisé."))
-        self.due_title.setText(_("Suivis à faire ({count})").format(count=len(overview.due)))
-        self.due_list.clear()
-        for due in overview.due:
-            self.due_list.add_line(f"{due.patient_name}\n{due_wording(due, today)}",
-                                   due.patient_id)
-        if not overview.due:
-            self.due_list.add_line(_("Aucun suivi à faire pour l'instant."))
+        self._load_due()
         self.alerts_title.setText(
             _("Alertes à traiter ({count})").format(count=len(overview.alerts))
         )
@@ -297,6 +310,38 @@ class HomePage(QWidget):
             self.alerts_list.add_line(_("Aucune alerte à traiter."))
         self._show_idle_hint()
 
+    def _load_due(self) -> None:
+        """Thousands may be due on a large store: read on a worker, draw the first ones."""
+        self._due_generation += 1
+        generation = self._due_generation
+        if self.due_list.count() == 0:
+            self.due_title.setText(_("Suivis à faire"))
+            self.due_list.add_line(_("Chargement…"))
+        patients = self.services.patients
+        task = Task(lambda progress, cancel: (generation, patients.due_follow_ups()),
+                    name="home-due")
+        task.succeeded.connect(self._on_due_loaded)
+        self.tasks.start(task)
+
+    def _on_due_loaded(self, loaded: tuple[int, Any]) -> None:
+        generation, due = loaded
+        if generation != self._due_generation:
+            return
+        today = self.today()
+        self.due_title.setText(_("Suivis à faire ({count})").format(count=due.total))
+        self.due_list.clear()
+        for item in due.items:
+            self.due_list.add_line(f"{item.patient_name}\n{due_wording(item, today)}",
+                                   item.patient_id)
+        if due.total > len(due.items):
+            self.due_list.add_line(
+                _("… et {count} autres : cherchez le patient par son nom.").format(
+                    count=due.total - len(due.items))
+            )
+        if not due.total:
+            self.due_list.add_line(_("Aucun suivi à faire pour l'instant."))
+        self.due_loaded.emit(due.total)
+
     @property
     def alert_count(self) -> int:
         return len(self.services.patients.home().alerts)
@@ -309,30 +354,51 @@ class HomePage(QWidget):
         self.search_edit.selectAll()
 
     def _show_idle_hint(self) -> None:
-        """No search typed: the files opened recently, so coming back to one is one tap."""
+        """Nothing typed: her patients, most recently seen first (the files opened since
+        the start on top), loaded off the UI thread; typing searches all of them."""
         if self.search_edit.text().strip():
             return
-        self.search_hint.setText(
-            _(
-                "{count} patient(s) dans vos dossiers. Tapez les premières lettres du "
-                "nom ou une date de naissance : la liste se remplit pendant la frappe."
-            ).format(count=self.patient_count)
-        )
+        self._list_generation += 1
+        generation = self._list_generation
+        if self.results_list.count() == 0:
+            self.search_hint.setText(_("Chargement de vos patients…"))
+        patients, recent = self.services.patients, list(self.recent)
+        task = Task(lambda progress, cancel: (generation, patients.patient_list(recent)),
+                    name="home-patients")
+        task.succeeded.connect(self._on_patient_list_loaded)
+        self.tasks.start(task)
+
+    def _on_patient_list_loaded(self, loaded: tuple[int, Any]) -> None:
+        generation, patient_list = loaded
+        if generation != self._list_generation or self.search_edit.text().strip():
+            return  # a newer load, or a search, has the list now
+        self.patient_count = patient_list.total
         self.results_list.clear()
-        summaries = self.services.patients.summaries(self.recent)
-        if summaries:
-            self.results_list.add_line(_("Dossiers ouverts récemment :"))
         today = self.today()
-        for summary in summaries:
-            self.results_list.add_line(patient_line(summary, today), summary.id)
-        if not summaries:
+        for item in patient_list.items:
             self.results_list.add_line(
-                _(
-                    "Aucun dossier ouvert depuis le démarrage. Tapez un nom ou une date de "
-                    "naissance ci-dessus, ou créez un dossier avec « Nouveau patient » "
-                    "(Ctrl+N)."
-                )
+                patient_line(item.summary, today) + "\n" + seen_wording(item, today),
+                item.summary.id,
             )
+        total = patient_list.total
+        if not total:
+            self.search_hint.setText("")
+            self.results_list.add_line(
+                _("Aucun dossier pour l'instant : créez le premier avec « Nouveau patient » "
+                  "(Ctrl+N).")
+            )
+        elif patient_list.capped:
+            self.search_hint.setText(
+                _("Les {shown} patients vus le plus récemment. Tapez un nom ou une date de "
+                  "naissance (jj/mm/aaaa) pour chercher parmi les {total} dossiers.").format(
+                    shown=len(patient_list.items), total=total)
+            )
+        else:
+            self.search_hint.setText(
+                _("{count} patient(s), vus le plus récemment en premier. Tapez un nom ou une "
+                  "date de naissance pour chercher.").format(count=total)
+            )
+        self.patients_loaded.emit(len(patient_list.items))
 
     def run_search(self) -> None:
         self._timer.stop()

@@ -83,6 +83,8 @@ def test_home_follow_ups_use_the_date_planned_at_the_visit(qtbot, make_window, d
         services.visits.save_answer(visit_id, "step1", item_id, value)
     services.visits.finalize(visit_id, [], planned_follow_up=today - timedelta(days=3))
     window.show_home()
+    with qtbot.waitSignal(window.current_page().due_loaded, timeout=10_000):
+        pass
     due = child(window, QListWidget, "due_list")
     assert [due.item(i).text() for i in range(due.count())] == [
         "PRAUD Odette\nprévu le {} (date fixée à la dernière visite), en retard de 3 jours"
