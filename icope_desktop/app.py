@@ -67,9 +67,13 @@ def seed_demo_patients(services: Any, **options: Any) -> Any:
 
 
 def import_slow_parts() -> None:
-    """Worker thread: the store, the services and the sync part (about a second)."""
+    """Worker thread: the store, the services and the sync part (about a second), and
+    the clinical thresholds the first visit scores with."""
     AppSession.warm_up()
     import icope_desktop.ui.sync.wiring  # noqa: F401
+    from icope_desktop.services.visits import VisitService
+
+    VisitService.warm_up()
 
 
 def install_sync_part(window: Any) -> Any:

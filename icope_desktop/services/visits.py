@@ -51,6 +51,7 @@ from icope_desktop.screening import (
     score,
     validate,
 )
+from icope_desktop.screening.config import default_thresholds
 from icope_desktop.store import Store
 from icope_desktop.store.errors import InvalidData, RecordNotFound, VisitFinalized
 from icope_desktop.store.patients import display_name
@@ -368,6 +369,14 @@ class VisitService:
         self.store = store
         self.clock = clock
         self._assessments: dict[tuple[VisitId, str], AssessmentId] = {}
+
+    @staticmethod
+    def warm_up() -> None:
+        """Load what the first visit of a session needs (the clinical thresholds file:
+        ~50-80 ms of YAML) on a worker, before the practitioner opens a visit, so the
+        visit page's first paint does not pay for it on the UI thread."""
+        default_thresholds()
+        get_instrument(STEP1)
 
     # --- drafts ----------------------------------------------------------------------
 

@@ -128,6 +128,9 @@ class PatientPage(QWidget):
         history.setVisible(True)
         col.addWidget(history)
         col.addStretch(1)
+        # A visit starts from here: load what its first paint needs meanwhile.
+        visits = services.visits
+        self.tasks.start(Task(lambda progress, cancel: visits.warm_up(), name="visit-warm-up"))
 
     @staticmethod
     def _gp_card(parent: QWidget, gp: Any) -> Card:

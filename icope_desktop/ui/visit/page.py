@@ -127,12 +127,22 @@ class VisitPage(QWidget):
 
     def _build(self) -> None:
         self.patient_label = QLabel(self)
-        self.patient_label.setObjectName("patient_label")
-        self.patient_label.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.patient_label.setObjectName("patient_label")  # 14 pt bold (theme)
         self.status_label = QLabel(self)
         self.status_label.setObjectName("status_label")
+        # The status wraps rather than squeeze the save state: at 1366 px a long name
+        # and an amended draft's status cut "Enregistré ✓" down to a stray "E".
+        self.status_label.setWordWrap(True)
         self.save_label = QLabel(self)
         self.save_label.setObjectName("save_label")
+        self.save_label.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        metrics = self.save_label.fontMetrics()
+        self.save_label.setMinimumWidth(  # no jump between "saving" and "saved"
+            max(metrics.horizontalAdvance(t) for t in (_("Enregistrement…"), _("Enregistré ✓")))
+            + 4
+        )
         self.close_button = QPushButton(_("Fermer"), self)
         self.close_button.setObjectName("close_button")
         self.close_button.setMinimumHeight(TARGET)
@@ -151,7 +161,6 @@ class VisitPage(QWidget):
         self.nav_list.setWordWrap(True)
         self.nav_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav_list.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.nav_list.setStyleSheet("QListWidget::item { min-height: 40px; padding-left: 6px; }")
         self.nav_list.currentRowChanged.connect(self._on_nav_list_current_row_changed)
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("stack")

@@ -29,6 +29,9 @@ ACCENT = "#1f5fa8"
 
 STYLE_SHEET = f"""
 QWidget#visit_page {{ font-size: 11pt; }}
+QLabel#patient_label {{ font-size: 14pt; font-weight: bold; }}
+QListWidget#nav_list::item {{ min-height: 40px; padding-left: 6px; }}
+QFrame#row_separator {{ color: #e3e6eb; }}
 QPushButton, QToolButton, QLineEdit, QComboBox, QDateEdit {{ min-height: {TARGET}px; }}
 QPushButton[choice="true"] {{
     border: 1px solid #8a8f98; border-radius: 6px; padding: 4px 9px; background: #ffffff;

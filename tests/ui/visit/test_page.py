@@ -380,3 +380,40 @@ def test_missing_gp_is_explained_with_a_way_to_fix_it(
     assert requested.args == ["patient"]
     if panel.preview is not None:
         panel.preview.close()
+
+
+def test_header_keeps_the_save_state_whole_at_1366(qtbot, services, patient_id):
+    """A long name and an amended draft's status once cut "Enregistré ✓" to a stray "E"
+    next to "Fermer": the status wraps instead, the save state keeps its width."""
+    from dataclasses import replace
+
+    patient = services.store.patients.get_patient(patient_id)
+    longer = replace(patient.identity, used_name="Martin-Lefebvre", first_names="Jeanne Marie")
+    services.store.patients.update_patient(patient_id, replace(patient.data, identity=longer))
+    visit_id = services.visits.start_visit(patient_id)
+    services.visits.save_answer(visit_id, "step1", "C2", "correct")
+    services.visits.finalize(visit_id, [])
+    amended = services.visits.amend(visit_id)
+    page = open_page(qtbot, services, amended)
+    assert "correction (version 2)" in page.status_label.text()
+    assert page.minimumSizeHint().width() <= 1366
+    qtbot.waitUntil(lambda: page.save_label.text() == "Enregistré ✓", timeout=3000)
+    QApplication.processEvents()
+    assert page.width() == 1366
+    for widget in (page.patient_label, page.save_label, page.close_button):
+        assert widget.width() >= widget.sizeHint().width(), widget.objectName()
+    saving = page.save_label.fontMetrics().horizontalAdvance("Enregistrement…")
+    assert page.save_label.width() >= saving  # no jump while a write is pending
+
+
+def test_rows_below_the_fold_are_built_after_the_first_paint(qtbot, services, patient_id):
+    from icope_desktop.ui.visit.form import BUILD_CHUNK
+
+    page = VisitPage(services, services.visits.start_visit(patient_id))
+    qtbot.addWidget(page)
+    form = page.forms["step1"]
+    assert len(form.rows) == BUILD_CHUNK and not form.is_built  # only what shows first
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitUntil(lambda: form.is_built, timeout=5000)
+    assert len(form.rows) == len(form.instrument.items)
