@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from icope_desktop.i18n import Text
+from icope_desktop.store.checks import ins_problem
 from icope_desktop.store.records import (
     AlertDecision,
     AlertTask,
@@ -140,6 +141,11 @@ def _person(task: dict[str, Any]) -> IncomingPerson | None:
         if identifier.get("system") in INS_SYSTEMS and identifier.get("value"):
             ins, ins_system = str(identifier["value"]), identifier["system"]
             break
+    if ins is not None and ins_problem(ins) is not None:
+        # A key that does not match is a typo upstream: such an INS is not a qualified
+        # identity, and the store would refuse the file made from it ("Créer un nouveau
+        # dossier" would fail). Matching falls back to birth date and names.
+        ins = ins_system = None
     identity = Identity(
         birth_name=str(family),
         first_names=given,

@@ -196,3 +196,18 @@ def test_a_cursor_ahead_of_a_restored_server_restarts_the_feed(territory_desk, l
     cursor = desk.store.sync_state.get("tasks").cursor
     assert cursor is not None and cursor != "999999"
     assert desk.sync.sync_now().alerts_received == 0  # the server's cursor was kept
+
+
+def test_an_alert_whose_ins_key_is_wrong_still_makes_a_file(territory_desk, live):
+    """An upstream INS whose key does not match is a typo, not a qualified identity: it
+    is dropped, so "Créer un nouveau dossier" works (the store would refuse the INS)."""
+    desk = territory_desk
+    bad = INS[:13] + f"{(int(INS[13:]) + 1) % 100:02d}"
+    put_alerts(live, [(f"K-{uuid.uuid4().hex[:8]}",
+                       person("Ferrand", "Lucie", date(1944, 4, 4), desk.postcode, ins=bad))])
+    assert desk.sync.sync_now().alerts_received == 1
+    [alert] = desk.alerts.inbox()
+    patient_id = desk.alerts.create_patient_from_alert(alert.id)
+    identity = desk.store.patients.get_patient(patient_id).identity
+    assert (identity.birth_name, identity.ins, identity.ins_status) == (
+        "Ferrand", None, InsStatus.PROVISIONAL)
