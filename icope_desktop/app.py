@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
     warm_up = Task(lambda progress, cancel: import_slow_parts(), "warm-up")
     warm_up.succeeded.connect(lambda _result: install_sync_part(window))
     warm_up.failed.connect(lambda error: log.error("warm-up failed: %s", type(error).__name__))
-    QTimer.singleShot(0, lambda: window.tasks.start(warm_up))
+    window.first_painted.connect(lambda: window.tasks.start(warm_up))
     if args.quit_after:
         QTimer.singleShot(int(args.quit_after * 1000), window.close)
     try:

@@ -8,7 +8,8 @@ Two kinds of user-visible text exist and both live here, below every other layer
 * `_("phrase en français")` translates a UI string at call time. English translations are
   kept in gettext PO files under `resources/i18n/en/` (one file per area, so parallel work
   never edits the same file), read with `polib` (a maintained PO parser, so the catalogs
-  stay editable in any translator's tool). A missing translation falls back to French,
+  stay editable in any translator's tool) the first time English is needed, never
+  before the unlock screen of a French session. A missing translation falls back to French,
   and `tests/test_i18n.py` fails on any `_()` literal without an English entry.
 """
 
@@ -17,8 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
-
-import polib
 
 from icope_desktop.paths import resource
 
@@ -66,6 +65,10 @@ def current_language() -> Lang:
 
 @cache
 def english_catalog() -> dict[str, str]:
+    """Read on first use only: a French session never loads `polib` nor the catalogs
+    (start-up budget, issue 4: the unlock screen appears before anything else loads)."""
+    import polib
+
     catalog: dict[str, str] = {}
     folder = resource("i18n", "en")
     for po_path in sorted(folder.glob("*.po")):

@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
 from icope_desktop.i18n import _
 from icope_desktop.ui.shell.dialogs import ErrorDialog, Printer
 from icope_desktop.ui.shell.errors import user_message
-from icope_desktop.ui.style import set_role
 from icope_desktop.ui.tasks import Task, TaskRunner
 from icope_desktop.ui.widgets.buttons import BigButton
 from icope_desktop.ui.widgets.fields import Field
 from icope_desktop.ui.widgets.labels import Card, hint_label, title_label
 from icope_desktop.ui.widgets.page import ScrollColumn
 from icope_desktop.ui.widgets.progress import ProgressPanel
+from icope_desktop.ui.widgets.tags import tag_role
 
 
 class RecoveryKeyPanel(QWidget):
@@ -61,7 +61,7 @@ class RecoveryKeyPanel(QWidget):
         col.addWidget(warning)
         self.recovery_key_label = QLabel(self)
         self.recovery_key_label.setObjectName("recovery_key_label")
-        set_role(self.recovery_key_label, "key")
+        tag_role(self.recovery_key_label, "key")
         self.recovery_key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.recovery_key_label.setWordWrap(True)
         self.recovery_key_label.setTextInteractionFlags(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
-from icope_desktop.ui.style import TOUCH_HEIGHT, set_flag
+from icope_desktop.ui.style import TOUCH_HEIGHT
+from icope_desktop.ui.widgets.tags import tag_flag
 
 
 class BigButton(QPushButton):
@@ -22,7 +23,7 @@ class BigButton(QPushButton):
         self.setMinimumHeight(TOUCH_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.setAutoDefault(False)
-        set_flag(self, "primary", primary)
+        tag_flag(self, "primary", primary)
         if name:
             self.setObjectName(name)
 
@@ -36,6 +37,6 @@ class LinkButton(QPushButton):
         super().__init__(text, parent)
         self.setMinimumHeight(TOUCH_HEIGHT)
         self.setAutoDefault(False)
-        set_flag(self, "flat", True)
+        tag_flag(self, "flat", True)
         if name:
             self.setObjectName(name)

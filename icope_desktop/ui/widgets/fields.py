@@ -10,7 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from icope_desktop.ui.style import set_flag, set_role
+from icope_desktop.ui.style import set_flag
+from icope_desktop.ui.widgets.tags import tag_role
 
 
 class FieldError(QLabel):
@@ -18,7 +19,7 @@ class FieldError(QLabel):
 
     def __init__(self, parent: QWidget | None = None, *, name: str | None = None) -> None:
         super().__init__(parent)
-        set_role(self, "error")
+        tag_role(self, "error")
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
@@ -60,7 +61,7 @@ class Field(QWidget):
         if hint:
             self.hint = QLabel(hint, self)
             self.hint.setWordWrap(True)
-            set_role(self.hint, "hint")
+            tag_role(self.hint, "hint")
             layout.addWidget(self.hint)
         self.error = FieldError(self)
         layout.addWidget(self.error)

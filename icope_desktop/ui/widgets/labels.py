@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from icope_desktop.ui.style import set_role
+from icope_desktop.ui.widgets.tags import tag_role
 
 
 def title_label(text: str, parent: QWidget | None = None, *, name: str | None = None) -> QLabel:
@@ -24,7 +24,7 @@ def hint_label(text: str, parent: QWidget | None = None, *, name: str | None = N
 def _label(text: str, role: str, parent: QWidget | None, name: str | None) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(True)
-    set_role(label, role)
+    tag_role(label, role)
     if name:
         label.setObjectName(name)
     return label
@@ -42,7 +42,7 @@ class Card(QFrame):
         name: str | None = None,
     ) -> None:
         super().__init__(parent)
-        set_role(self, role)
+        tag_role(self, role)
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(16, 12, 16, 12)
         self.body.setSpacing(8)

@@ -42,3 +42,41 @@ def test_demo_mode_starts_and_leaves_nothing_behind(tmp_path):
     assert run.returncode == 0, run.stderr[-800:]
     assert "Traceback" not in run.stderr
     assert list(env_tmp.iterdir()) == [], "the throw-away demo directory is removed"
+
+
+def test_what_loads_before_the_unlock_window_is_light():
+    """Start-up budget (issue 4): the modules the unlock window needs load neither the
+    store nor the PO parser (French needs no catalog) nor logging.handlers."""
+    code = (
+        "import sys\n"
+        "import icope_desktop.app, icope_desktop.ui.main_window, icope_desktop.ui.shell.unlock\n"
+        "from icope_desktop.i18n import _, set_language\n"
+        "_('Accueil')\n"
+        "heavy = ('polib', 'logging.handlers', 'sqlalchemy', 'sqlcipher3', 'yaml',\n"
+        "         'icope_desktop.store', 'icope_desktop.screening')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+        "set_language('en')\n"
+        "print(_('Accueil'), 'polib' in sys.modules)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env)
+    assert out.stdout.splitlines() == ["[]", "Home True"]
+
+
+def test_first_painted_comes_once_after_the_window_is_shown(qtbot, data_dir):
+    from icope_desktop.app import build_window
+    from icope_desktop.store.vault import FLOOR_KDF
+
+    window = build_window(data_dir, kdf=FLOOR_KDF)
+    qtbot.addWidget(window)
+    painted: list[bool] = []
+    window.first_painted.connect(lambda: painted.append(window.painted))
+    assert not window.painted
+    with qtbot.waitSignal(window.first_painted, timeout=5000):
+        window.show()
+    qtbot.wait(50)
+    window.update()
+    qtbot.wait(50)
+    assert painted == [True]
+    window.close()

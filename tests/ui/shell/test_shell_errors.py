@@ -129,3 +129,21 @@ def test_a_whole_session_leaves_no_patient_data_in_the_log(qtbot, make_window, d
             if str(data_dir) in getattr(handler, "baseFilename", ""):
                 handler.close()
                 root.removeHandler(handler)
+
+
+def test_a_large_log_is_rotated_at_start_and_three_kept(tmp_path):
+    from icope_desktop.ui.shell.errors import rotate_log
+
+    path = tmp_path / "icope-desktop.log"
+    for generation in range(5):
+        path.write_text(f"run {generation}\n" + "x" * 100, encoding="utf-8")
+        rotate_log(path, max_bytes=50, backups=3)
+    assert not path.exists()
+    kept = {p.name: p.read_text(encoding="utf-8").split("\n")[0] for p in tmp_path.iterdir()}
+    assert kept == {
+        "icope-desktop.log.1": "run 4", "icope-desktop.log.2": "run 3",
+        "icope-desktop.log.3": "run 2",
+    }  # fmt: skip
+    path.write_text("small", encoding="utf-8")
+    rotate_log(path, max_bytes=50)
+    assert path.read_text(encoding="utf-8") == "small"
