@@ -195,6 +195,7 @@ class MainWindow(QMainWindow):
         self.page_kind = kind
         self.top_bar.setVisible(chrome)
         self.home_button.setVisible(kind != "home")
+        self.settings_button.setVisible(kind != "settings")  # no button to where you are
         self.title_label.setText(title)
         self.back_button.setEnabled(bool(self.history))
         self.focus_page()

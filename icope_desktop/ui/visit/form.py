@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -191,6 +191,10 @@ class InstrumentForm(QWidget):
             self.rows[item.id] = row
         del self._unbuilt[:limit]
         self._apply_visibility()
+        if self.isVisible():
+            # Lay the new rows out now: a paint between this chunk and the queued layout
+            # request drew the cards squeezed into the old content height for a frame.
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def _build_more(self) -> None:
         if not self._unbuilt:

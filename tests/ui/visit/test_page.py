@@ -417,3 +417,16 @@ def test_rows_below_the_fold_are_built_after_the_first_paint(qtbot, services, pa
     page.show()
     qtbot.waitUntil(lambda: form.is_built, timeout=5000)
     assert len(form.rows) == len(form.instrument.items)
+
+
+def test_rows_built_after_the_first_paint_are_laid_out_at_once(qtbot, services, patient_id):
+    """A chunk of rows is laid out before any later paint: cards are never drawn
+    squeezed into the content height of the previous chunk."""
+    page = open_page(qtbot, services, services.visits.start_visit(patient_id))
+    form = page.forms["step1"]
+    while not form.is_built:
+        built = len(form.rows)
+        qtbot.waitUntil(lambda built=built: len(form.rows) > built, timeout=5000)
+        for card in form.sections:
+            if card.isVisible():
+                assert card.height() >= card.minimumSizeHint().height() - 1, card.title
