@@ -5,6 +5,10 @@ reason: the patient leaves the follow-up), or keep open with a note and a remind
 An alert whose person is not linked to a local file first offers the candidate files
 ("Lier à ce dossier") or a new file ("Créer un nouveau dossier"); a final decision waits
 for that, keeping it open never does.
+
+Confirming and invalidating are final once sent (protocol §5.3) and bill the alert act,
+so each asks once, in a `DecisionDialog` that spells out what will happen; keeping an
+alert open can be changed later and asks nothing.
 """
 
 from __future__ import annotations
@@ -29,14 +33,38 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from icope_desktop.i18n import _, current_language
+from icope_desktop.i18n import Text, _, current_language
 from icope_desktop.screening import Domain
 from icope_desktop.screening.pathways import SHORT_NAMES
 from icope_desktop.services.alerts import AlertsService, InboxAlert
 from icope_desktop.store.errors import StoreError
 from icope_desktop.sync.errors import SyncError
 from icope_desktop.sync.fhir_tasks import EXIT_REASON_LABELS
+from icope_desktop.ui.shell.dialogs import ConfirmDialog
 from icope_desktop.ui.sync.messages import error_text, text
+
+
+class DecisionDialog(ConfirmDialog):
+    """The consequences of a final decision, with the decision in the button's words
+    (a classmethod seam, `DecisionDialog.ask`, that tests replace)."""
+
+    def __init__(
+        self, parent: QWidget | None, title: str, text: str, ok: str, cancel: str
+    ) -> None:
+        super().__init__(parent, title, text, ok, cancel)
+        self.setObjectName("decision_dialog")
+        heading = QLabel(title, self)
+        heading.setProperty("role", "section")
+        layout = self.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(0, heading)
+
+
+FINAL_NOTICE = Text(
+    fr="L'acte « traitement d'une alerte » est facturé. Une fois envoyée au serveur, la "
+    "décision est définitive.",
+    en="The \"alert handling\" act is billed. Once sent to the server, the decision is final.",
+)
 
 
 def _domains(alert: InboxAlert) -> str:
@@ -59,12 +87,17 @@ class AlertsInbox(QWidget):
 
         self.alert_list = QListWidget(self)
         self.alert_list.setObjectName("alert_list")
+        # two lines per alert (who; what and when), wrapped, never a sideways scroll
+        self.alert_list.setWordWrap(True)
+        self.alert_list.setSpacing(2)
+        self.alert_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.empty_label = QLabel(_("Aucune alerte à traiter."), self)
         self.empty_label.setObjectName("empty_label")
 
         self.title_label = QLabel(self)
         self.title_label.setObjectName("title_label")
         self.title_label.setWordWrap(True)
+        self.title_label.setProperty("role", "section")
         self.details_label = QLabel(self)
         self.details_label.setObjectName("details_label")
         self.details_label.setWordWrap(True)
@@ -148,13 +181,13 @@ class AlertsInbox(QWidget):
         self.alert_list.clear()
         row = 0
         for index, alert in enumerate(self.items):
-            label = _("{name} — {count} capacité(s) altérée(s) — alerte du {day}").format(
-                name=alert.patient_name or alert.person_name or _("Identité inconnue"),
+            label = (alert.patient_name or alert.person_name or _("Identité inconnue")) + "\n"
+            label += _("{count} capacité(s) altérée(s) — alerte du {day}").format(
                 count=len(alert.task.altered_domains),
                 day=alert.task.raised_on.strftime("%d/%m/%Y"),
             )
             if alert.task.reminder_on:
-                label += " · " + _("rappel le {day}").format(
+                label += "\n" + _("rappel le {day}").format(
                     day=alert.task.reminder_on.strftime("%d/%m/%Y"))
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, str(alert.id))
@@ -274,9 +307,23 @@ class AlertsInbox(QWidget):
             self._run(lambda: self.alerts.create_patient_from_alert(alert.id),
                       _("Dossier créé à partir de l'alerte."))
 
+    def _who(self, alert: InboxAlert) -> str:
+        return alert.patient_name or alert.person_name or _("Identité inconnue")
+
     def _on_confirm_clicked(self) -> None:
         alert = self.current
         if alert is None:
+            return
+        tests = ", ".join(SHORT_NAMES[t].get(current_language()) for t in alert.proposed_step2
+                          if t in SHORT_NAMES) or "—"
+        if not DecisionDialog.ask(
+            self,
+            _("Confirmer l'alerte"),
+            _("{name} : l'alerte est confirmée et une visite d'étape 2 est préparée avec : "
+              "{tests}.").format(name=self._who(alert), tests=tests)
+            + "\n\n" + text(FINAL_NOTICE),
+            _("Confirmer et préparer l'étape 2"),
+        ):
             return
         started: list[object] = []
         note = self.note_edit.toPlainText().strip() or None
@@ -288,6 +335,17 @@ class AlertsInbox(QWidget):
         alert = self.current
         if alert is not None:
             reason = str(self.reason_combo.currentData())
+            detail = self.reason_edit.text().strip()
+            why = self.reason_combo.currentText() + (f" ({detail})" if detail else "")
+            if not DecisionDialog.ask(
+                self,
+                _("Invalider l'alerte"),
+                _("{name} sort du suivi ICOPE. Motif : {reason}.").format(
+                    name=self._who(alert), reason=why)
+                + "\n\n" + text(FINAL_NOTICE),
+                _("Invalider l'alerte"),
+            ):
+                return
             self._run(
                 lambda: self.alerts.invalidate(alert.id, reason, self.reason_edit.text()),
                 _("Alerte invalidée : le patient sort du suivi."),

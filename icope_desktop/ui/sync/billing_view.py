@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -39,6 +40,12 @@ def euros(cents: int | None) -> str:
         return _("à tarifer")
     whole, part = divmod(cents, 100)
     return f"{whole:,}".replace(",", "\u202f") + f",{part:02d} €"
+
+
+def month_label(month: str) -> str:
+    """`2025-03` as `03/2025`, the way dates are written everywhere else in the app."""
+    year, _sep, number = month.partition("-")
+    return f"{number}/{year}"
 
 
 def known_amount(total: MonthTotal) -> str:
@@ -72,6 +79,10 @@ class BillingView(QWidget):
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
             table.verticalHeader().hide()
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # the act's label and the patient need the room; dates and amounts are short
+        acts_header = self.acts_table.horizontalHeader()
+        for column in (0, 3, 4):
+            acts_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.refresh_button = QPushButton(_("Actualiser"), self)
         self.refresh_button.setObjectName("refresh_button")
         notice = QLabel(
@@ -86,13 +97,16 @@ class BillingView(QWidget):
         for title in (totals_title, acts_title):
             title.setProperty("role", "section")
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
         layout.addWidget(totals_title)
         layout.addWidget(self.pricing_label)
         layout.addWidget(self.totals_table, 1)
         layout.addWidget(acts_title)
         layout.addWidget(self.acts_table, 2)
-        layout.addWidget(notice)
-        layout.addWidget(self.refresh_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(notice, 1)
+        bottom.addWidget(self.refresh_button)
+        layout.addLayout(bottom)
         self.refresh_button.clicked.connect(self.refresh)
         self.refresh()
 
@@ -124,7 +138,7 @@ class BillingView(QWidget):
         self.totals_table.setRowCount(len(self.totals))
         for row, total in enumerate(self.totals):
             values = [
-                total.month,
+                month_label(total.month),
                 str(total.acts),
                 known_amount(total),
                 str(total.to_be_priced),

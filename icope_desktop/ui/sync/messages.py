@@ -19,6 +19,26 @@ def text(value: Text | None) -> str:
     return value.get(current_language()) if value is not None else ""
 
 
+def headline(report: SyncReport) -> str:
+    """One line for the status bar ("159 envoyé(s) · 5 alerte(s) reçue(s)"): zero counts
+    are left out, the whole `summary` goes in the tooltip. A sync that failed says so in
+    its own words, since that is what the nurse must act on."""
+    if report.error is not None:
+        return error_text(report.error)
+    parts = []
+    if report.sent:
+        parts.append(_("{count} envoyé(s)").format(count=report.sent))
+    if report.rejected:
+        parts.append(_("{count} refusé(s)").format(count=report.rejected))
+    if report.alerts_received:
+        parts.append(_("{count} alerte(s) reçue(s)").format(count=report.alerts_received))
+    if report.alerts_removed:
+        parts.append(_("{count} alerte(s) retirée(s)").format(count=report.alerts_removed))
+    if not parts:
+        return _("Synchronisé : rien de nouveau")
+    return _("Synchronisé : {details}").format(details=" · ".join(parts))
+
+
 def summary(report: SyncReport) -> str:
     """"3 dossiers envoyés · 1 refusé · 2 alertes reçues" and what went wrong, if anything."""
     parts = [

@@ -1,5 +1,10 @@
 """The "Synchroniser maintenant" button, its progress bar and the result summary.
 
+The summary is one line in the status bar (what came and went, zero counts left out; a
+failure in its own words), cut with "…" when room is short, the details (each refusal's
+reason, notices) in its tooltip: at 1366x768 the status bar also holds the waiting count
+and the last sync time, and the button must stay whole.
+
 Everything goes through `start_sync`, manual or automatic, so there is one path and one
 sync at a time (Vorta: one job per repository; the service also refuses a second run).
 The work runs in a `Task` on the thread pool; the button is disabled while it runs.
@@ -7,14 +12,59 @@ The work runs in a `Task` on the thread pool; the button is disabled while it ru
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from icope_desktop.i18n import _
 from icope_desktop.services.sync import SyncReport, SyncService
 from icope_desktop.sync.errors import SyncError
-from icope_desktop.ui.sync.messages import error_text, summary
+from icope_desktop.ui.sync.messages import error_text, headline, summary
 from icope_desktop.ui.tasks import Task, TaskRunner
+
+
+class ElidedLabel(QLabel):
+    """One line that gives way: cut with "…" when the status bar is short of room, the
+    whole text in the tooltip, so the sync button beside it always keeps its size (the
+    status bar also holds the waiting count and the last sync time, longer in French)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.full_text = ""
+        # Preferred: the status bar gives the whole text when it can (the sizeHint), and
+        # may shrink it down to minimumSizeHint when it cannot.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def setText(self, text: str) -> None:
+        self.full_text = text
+        self.updateGeometry()
+        self._elide()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self.full_text) + 8, hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(80, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(
+            self.full_text.replace("\n", " "),
+            Qt.TextElideMode.ElideRight,
+            self.contentsRect().width(),
+        )
+        super().setText(shown)
 
 
 class SyncPanel(QWidget):
@@ -37,9 +87,8 @@ class SyncPanel(QWidget):
         self.progress_bar.setObjectName("progress_bar")
         self.progress_bar.setMinimumWidth(160)
         self.progress_bar.hide()
-        self.summary_label = QLabel(self)
+        self.summary_label = ElidedLabel(self)
         self.summary_label.setObjectName("summary_label")
-        self.summary_label.setWordWrap(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary_label, 1)
@@ -86,7 +135,8 @@ class SyncPanel(QWidget):
     def _on_task_succeeded(self, report: SyncReport) -> None:
         self._finish()
         self.last_report = report
-        self.summary_label.setText(summary(report))
+        self.summary_label.setText(headline(report))
+        self.summary_label.setToolTip(summary(report))
         self.sync_finished.emit(report)
         if report.needs_token:
             self.token_needed.emit()
@@ -95,5 +145,6 @@ class SyncPanel(QWidget):
         self._finish()
         report = SyncReport(error=error if isinstance(error, SyncError) else None)
         self.summary_label.setText(error_text(error))
+        self.summary_label.setToolTip(error_text(error))
         self.last_report = report
         self.sync_finished.emit(report)

@@ -10,12 +10,21 @@ from sync.alert_feed import person, put_alerts, unique_postcode
 from sync.conftest import live, make_desk, store_template, tariff_table  # noqa: F401
 
 from icope_desktop.store.records import AlertDecision, Identity, PatientData, Sex, VisitKind
-from icope_desktop.ui.sync.alerts_inbox import AlertsInbox
+from icope_desktop.ui.sync.alerts_inbox import AlertsInbox, DecisionDialog
 
 LEFT = Qt.MouseButton.LeftButton
 
 
-def test_inbox_three_decisions_by_clicks(qtbot, tmp_path, store_template, tariff_table, live):  # noqa: F811
+def test_inbox_three_decisions_by_clicks(qtbot, tmp_path, store_template, tariff_table, live,  # noqa: F811
+                                         monkeypatch):
+    asked: list[tuple[str, str]] = []
+    answers = [False, True, True]  # the first final decision is cancelled in its dialog
+
+    def ask(parent, title, text, ok, cancel=None):
+        asked.append((title, text))
+        return answers.pop(0)
+
+    monkeypatch.setattr(DecisionDialog, "ask", classmethod(lambda cls, *a, **k: ask(*a, **k)))
     code = unique_postcode()
     desk = make_desk(tmp_path, store_template, tariff_table, live, territories=(code,))
     try:
@@ -47,9 +56,14 @@ def test_inbox_three_decisions_by_clicks(qtbot, tmp_path, store_template, tariff
         assert inbox.current.task.patient_id == local
         inbox.reason_combo.setCurrentIndex(inbox.reason_combo.findData("moved"))
         qtbot.keyClicks(inbox.reason_edit, "parti en Bretagne")
+        with qtbot.assertNotEmitted(inbox.alerts_changed):
+            qtbot.mouseClick(inbox.invalidate_button, LEFT)  # cancelled: nothing happens
+        assert desk.store.patients.get_patient(local).data.exited_on is None
         with qtbot.waitSignal(inbox.alerts_changed):
             qtbot.mouseClick(inbox.invalidate_button, LEFT)
         assert desk.store.patients.get_patient(local).data.exited_on is not None
+        assert asked[1][0] == "Invalider l'alerte"
+        assert "Motif : A déménagé (parti en Bretagne)" in asked[1][1]
 
         # 2. no local file: a new one from the alert, then confirmed -> Step 2 visit
         pick("BARON Louise")
@@ -60,6 +74,8 @@ def test_inbox_three_decisions_by_clicks(qtbot, tmp_path, store_template, tariff
             qtbot.mouseClick(inbox.confirm_button, LEFT)
         visit = desk.store.visits.get_visit(started.args[0])
         assert visit.kind is VisitKind.STEP2 and len(visit.assessments) == 3
+        assert asked[2][0] == "Confirmer l'alerte" and "BARON Louise" in asked[2][1]
+        assert "définitive" in asked[2][1]
 
         # 3. neither: kept open, which needs a note, with a reminder
         pick("MOREL Henri")
@@ -73,6 +89,7 @@ def test_inbox_three_decisions_by_clicks(qtbot, tmp_path, store_template, tariff
         assert kept.decision is AlertDecision.OPEN and kept.reminder_on is not None
         assert "rappel le" in inbox.alert_list.item(0).text()
 
+        assert len(asked) == 3  # keeping open asks nothing
         report = desk.sync.sync_now()
         assert (report.error, report.rejected) == (None, 0)
         statuses = {

@@ -43,7 +43,8 @@ def test_sync_button_progress_and_summary(qtbot, desk, live):  # noqa: F811
     report = finished.args[0]
     assert report.error is None and report.sent == 2 + 3 * 2 + 3 * 2
     assert (0, report.sent) in seen and (report.sent, report.sent) in seen
-    assert panel.summary_label.text().startswith(
+    assert panel.summary_label.full_text == "Synchronisé : 14 envoyé(s)"  # zeros left out
+    assert panel.summary_label.toolTip().startswith(
         "14 dossier(s) envoyé(s) · 0 refusé(s) · 0 alerte(s)"
     )
     assert panel.sync_button.isEnabled() and not panel.progress_bar.isVisibleTo(panel)
@@ -58,7 +59,24 @@ def test_a_refused_token_asks_for_a_new_one(qtbot, desk):  # noqa: F811
     qtbot.addWidget(panel)
     with qtbot.waitSignal(panel.token_needed, timeout=10_000):
         panel.start_sync()
-    assert "jeton" in panel.summary_label.text()
+    assert "jeton" in panel.summary_label.full_text
+    assert panel.summary_label.full_text in panel.summary_label.toolTip()
+
+
+def test_a_long_summary_gives_way_to_the_button(qtbot, desk):  # noqa: F811
+    """At 1366x768 the status bar also holds the waiting count and the last sync time:
+    the summary is cut with "…", never the "Synchroniser maintenant" button."""
+    panel = SyncPanel(desk.sync, TaskRunner())
+    qtbot.addWidget(panel)
+    long = "Synchronisé : 1234 envoyé(s) · 12 refusé(s) · 5 alerte(s) reçue(s)"
+    panel.summary_label.setText(long)
+    panel.resize(panel.sync_button.sizeHint().width() + 120, 50)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.sync_button.width() >= panel.sync_button.sizeHint().width()
+    shown = panel.summary_label.text()
+    assert shown.endswith("…") and len(shown) < len(long)
+    assert panel.summary_label.full_text == long
 
 
 def test_automatic_sync_interval_offline_probe_and_return(qtbot, desk, live):  # noqa: F811
