@@ -114,7 +114,10 @@ class PatientPage(QWidget):
         from icope_desktop.ui.visit import PatientHistory
 
         history = Card(parent=page, name="history_card")
+        self.history: PatientHistory | None = None
         if not file.visits:
+            # Nothing to chart yet: one sentence rather than an empty table and two
+            # empty charts (seen on the screenshots).
             history.body.addWidget(
                 hint_label(
                     _("Aucune visite pour l'instant : commencez par « Nouvelle visite (Step 1) »."),
@@ -122,10 +125,10 @@ class PatientPage(QWidget):
                     name="no_visit_label",
                 )
             )
-        self.history = PatientHistory(services, patient_id, history)
-        self.history.visit_opened.connect(self.visit_requested.emit)
-        history.body.addWidget(self.history)
-        history.setVisible(True)
+        else:
+            self.history = PatientHistory(services, patient_id, history)
+            self.history.visit_opened.connect(self.visit_requested.emit)
+            history.body.addWidget(self.history)
         col.addWidget(history)
         col.addStretch(1)
         # A visit starts from here: load what its first paint needs meanwhile.

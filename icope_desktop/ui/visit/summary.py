@@ -205,7 +205,13 @@ class SummaryPanel(QWidget):
         self.follow_up_edit.setMinimumWidth(150)
         self.follow_up_edit.dateChanged.connect(self._on_follow_up_edit_date_changed)
         follow.addWidget(self.follow_up_edit)
-        follow.addStretch(1)
+        follow_hint = QLabel(
+            _("À cette date, le patient apparaîtra dans « Suivis à faire » à l'accueil."),
+            closing,
+        )
+        follow_hint.setProperty("role", "help")
+        follow_hint.setWordWrap(True)
+        follow.addWidget(follow_hint, 1)
         closing_layout.addLayout(follow)
         self.missing_label = QLabel(closing)
         self.missing_label.setObjectName("missing_label")

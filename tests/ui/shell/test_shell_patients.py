@@ -73,6 +73,8 @@ def test_create_a_patient_and_see_the_file(qtbot, window):
     assert "née le 17/05/1948" in facts and "Nantes" in facts and ins in facts
     stored = window.services.patients.get(patient_id)
     assert stored.data.consent_given is True and stored.data.lives_at_home is True
+    page = window.current_page()  # no visit yet: one sentence, no empty table or charts
+    assert child(window, QLabel, "no_visit_label").isVisible() and page.history is None
     # Back goes home, not to the form that was just saved.
     qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert window.page_kind == "home"
