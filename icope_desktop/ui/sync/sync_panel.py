@@ -12,7 +12,7 @@ The work runs in a `Task` on the thread pool; the button is disabled while it ru
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -49,7 +49,17 @@ class ElidedLabel(QLabel):
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
-        return QSize(self.fontMetrics().horizontalAdvance(self.full_text) + 8, hint.height())
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self.full_text.replace("\n", " "))
+        return QSize(width + margins.left() + margins.right() + 2 * self.margin() + 4,
+                     hint.height())
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The style sheet sets the font when the label is first shown: measure again."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.updateGeometry()
+            self._elide()
 
     def minimumSizeHint(self) -> QSize:
         return QSize(80, super().minimumSizeHint().height())
