@@ -32,6 +32,8 @@ Repositories (attributes of `Store`, or `Repositories(engine)` over any engine a
     store.patients.create_patient(PatientData) -> PatientId; .update_patient(id, PatientData)
     store.patients.get_patient(id) -> Patient; .find_by_ins(ins) -> Patient | None
     store.patients.search_patients(text, limit=20) -> list[PatientSummary]
+    store.patients.list_recently_seen(limit=30) -> list[PatientListing]  # home, nothing typed
+    store.patients.listings(ids) -> list[PatientListing]
     store.patients.find_possible_duplicates(Identity) -> list[Candidate]
     store.visits.start_visit(patient_id, kind, instruments=(...)) -> VisitId
     store.visits.open_assessment(visit_id, instrument_id) -> AssessmentId
@@ -39,7 +41,8 @@ Repositories (attributes of `Store`, or `Repositories(engine)` over any engine a
     store.visits.save_visit_position(visit_id, position)
     store.visits.get_visit(visit_id) -> VisitView                     # answers + position
     store.visits.finalize_visit(visit_id, results=..., evaluation=..., care_plan=...,
-                                finalized_by=...) -> FinalizeReport   # ONE transaction
+                                finalized_by=..., planned_follow_up=None)
+                                -> FinalizeReport                     # ONE transaction
     store.visits.amend_visit(visit_id, by) -> VisitId                 # draft v+1
     store.visits.list_drafts(); .list_visits(patient_id); .list_due_followups(today)
     store.visits.discard_draft(visit_id)                              # drafts only
