@@ -274,7 +274,7 @@ def test_upgrade_from_0003_gives_the_profile_an_empty_address(database_0002):
 
 
 def test_upgrade_from_0004_backfills_when_each_patient_was_last_seen(database_0002):
-    path, key, ids = database_0002
+    path, key, _ids = database_0002
     engine = open_encrypted_engine(path, key)
     upgrade(engine, "0004")
     with engine.begin() as connection:  # a third patient, never visited

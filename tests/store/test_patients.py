@@ -190,7 +190,7 @@ def test_patients_listed_most_recently_seen_first(repos, clock):
         clock.advance(minutes=1)
         return repos.patients.create_patient(patient_data(birth_name=name))
 
-    old_visit, older_file, recent_visit, new_file, draft_only = (
+    old_visit, _older_file, recent_visit, new_file, draft_only = (
         created(n) for n in ("Ancien", "Vieux", "Recent", "Nouveau", "Brouillon")
     )
     for patient, day in ((old_visit, date(2024, 6, 1)), (recent_visit, date(2025, 3, 1)),
