@@ -46,6 +46,7 @@ from icope_desktop.store.records import (
     Sex,
 )
 from icope_desktop.store.vault import FLOOR_KDF
+from icope_desktop.ui.shell.home import HomePage
 from icope_desktop.ui.shell.patient_page import PatientPage
 from icope_desktop.ui.tasks import TaskRunner
 from icope_desktop.ui.visit import VisitPage
@@ -221,6 +222,16 @@ def main() -> None:
         )
     )
     tasks = TaskRunner()
+    # The app's way in: its application-wide event filter (the idle watcher) is there from
+    # the start, then the home screen (what unlocking shows), then the patient's file.
+    counter = InteractionCounter()
+    app.installEventFilter(counter)
+    home = HomePage(services, tasks=tasks)
+    home.resize(1366, 768)
+    home.show()
+    tasks.wait_for_done()
+    app.processEvents()
+    home.close()
     patient_page = PatientPage(services, tasks, patient)
     patient_page.resize(1366, 768)
     patient_page.show()
@@ -249,10 +260,9 @@ def main() -> None:
         pages.append(page)
 
     patient_page.visit_requested.connect(open_visit)
-    counter = InteractionCounter()
     watch = LoopWatch()
     app.installEventFilter(paint)
-    app.installEventFilter(counter)
+    counter.clicks = counter.keys = counter.typed = 0  # count from the patient's page
     watch.start()
     holds: list[tuple[float, str]] = []
 
