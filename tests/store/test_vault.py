@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 import json
 import os
-import time
 
 import pytest
 
+import icope_desktop.store.vault as vault_module
 from icope_desktop.store.errors import (
     InvalidRecoveryKey,
     StoreNotFound,
@@ -27,7 +27,6 @@ from icope_desktop.store.vault import (
     KdfParams,
     Vault,
     calibrate_kdf,
-    measure_kdf,
 )
 from store.factories import OTHER_PASSPHRASE, PASSPHRASE, file_digests
 
@@ -52,15 +51,18 @@ def test_wrong_recovery_key_changes_nothing(closed_store):
     assert file_digests(data_dir) == before
 
 
-def test_typo_in_recovery_key_is_caught_before_any_unwrap(closed_store):
+def test_typo_in_recovery_key_is_caught_before_any_unwrap(closed_store, monkeypatch):
     data_dir, recovery_key = closed_store
     shown = recovery_key.display()
     typo = shown[:7] + ("X" if shown[7] != "X" else "Y") + shown[8:]
     before = file_digests(data_dir)
-    started = time.perf_counter()
+    derivations: list[object] = []
+    real_derive = vault_module.derive_key
+    monkeypatch.setattr(vault_module, "derive_key",
+                        lambda *args: derivations.append(args) or real_derive(*args))
     with pytest.raises(InvalidRecoveryKey) as caught:
         Store.unlock_with_recovery_key(data_dir, typo, OTHER_PASSPHRASE)
-    assert time.perf_counter() - started < 0.05  # no Argon2id run
+    assert derivations == []  # the checksum caught it: no Argon2id run, no unwrap
     assert caught.value.group == 2
     assert file_digests(data_dir) == before
 
@@ -214,12 +216,10 @@ def test_setup_calibrates_the_default_cost_on_this_machine(tmp_path):
     store.close()
     params = Vault.load(tmp_path / "calibrated" / "vault.json").passphrase_kdf
     assert params.is_at_least(FLOOR_KDF)
-    elapsed = min(measure_kdf(params) for _ in range(2))
-    if params != FLOOR_KDF:  # on a machine too slow for the window the floor wins
-        assert 0.5 * 0.7 <= elapsed <= 1.0 * 1.5  # shared CI cores: timing tolerance
-    started = time.perf_counter()
+    # Timing figures belong to benchmarks/store_bench.py (unlock time); here only the
+    # facts that do not depend on the machine's load: the slot holds what calibration
+    # chose, and that cost unlocks the store.
     Store.unlock(tmp_path / "calibrated", PASSPHRASE).close()
-    assert time.perf_counter() - started < 3.0
 
 
 def test_a_new_recovery_key_replaces_the_old_one_without_reencrypting(new_store, tmp_path):
