@@ -22,9 +22,9 @@ from icope_server.alerts_import import alerts_from_csv, import_alerts
 from icope_server.codes import DEMO_TOKEN
 from icope_server.db import Database
 
-DEMO_RPPS = "10100000001"
-DEMO_NAME = "Claire Moreau (IDE, démo)"
-DEMO_EMAIL = "claire.moreau@demo.icope.invalid"
+DEMO_RPPS = "99900000011"  # the desktop demo's practitioner (resources/demo/demo.yaml)
+DEMO_NAME = "Claire Durand (IDE, démo)"
+DEMO_EMAIL = "claire.durand@example.org"
 DEMO_TERRITORIES = ("44", "85")
 DATABASE_FILE = "icope-demo.db"
 KEY_FILE = "pseudonym.key"

@@ -23,6 +23,7 @@ from icope_desktop.store.errors import InvalidData, RecordNotFound
 from icope_desktop.store.patients import display_name as _store_display_name
 from icope_desktop.store.records import (
     AlertTask,
+    AlertTaskId,
     DraftSummary,
     DueFollowUp,
     Gp,
@@ -40,6 +41,7 @@ from icope_desktop.store.records import (
 )
 from icope_desktop.store.settings import SettingKey
 from icope_desktop.store.visits import add_months
+from icope_desktop.sync.fhir_tasks import parse_task
 
 Clock = Callable[[], datetime]
 
@@ -214,6 +216,8 @@ class HomeOverview:
     drafts: tuple[DraftSummary, ...]
     alerts: tuple[AlertTask, ...]
     alert_patients: dict[PatientId, str]
+    alert_people: dict[AlertTaskId, str]
+    """The person an alert names, for alerts not yet linked to a local file."""
     patient_count: int
 
 
@@ -535,13 +539,22 @@ class PatientService:
         store = self._store
         alerts = tuple(store.alerts.list_open())
         names: dict[PatientId, str] = {}
+        people: dict[AlertTaskId, str] = {}
         for alert in alerts:
             if alert.patient_id is not None and alert.patient_id not in names:
                 names[alert.patient_id] = display_name(store.patients.get_patient(alert.patient_id))
+            elif alert.patient_id is None and alert.payload.get("id"):
+                person = parse_task(dict(alert.payload)).person
+                if person is not None:
+                    who = person.identity
+                    people[alert.id] = _store_display_name(
+                        who.birth_name, None, who.first_names
+                    )
         return HomeOverview(
             drafts=tuple(store.visits.list_drafts()),
             alerts=alerts,
             alert_patients=names,
+            alert_people=people,
             patient_count=store.patients.count_patients(),
         )
 

@@ -296,6 +296,10 @@ class HomePage(QWidget):
         self.alerts_list.clear()
         for alert in overview.alerts:
             who = overview.alert_patients.get(alert.patient_id) if alert.patient_id else None
+            if who is None and alert.id in overview.alert_people:
+                who = _("{name} — dossier à rattacher").format(
+                    name=overview.alert_people[alert.id]
+                )
             domains = ", ".join(domain_label(code) for code in alert.altered_domains)
             text = _("Alerte du {date} ({source}) : {count} capacité(s) altérée(s)").format(
                 date=format_date(alert.raised_on),
@@ -304,7 +308,8 @@ class HomePage(QWidget):
             )
             if domains:
                 text += f" — {domains}"
-            text += "\n" + (who or _("patient à identifier"))
+            # the person first: the line is elided at its end when the domains are many
+            text = (who or _("patient à identifier")) + "\n" + text
             self.alerts_list.add_line(text, alert.id)
         if not overview.alerts:
             self.alerts_list.add_line(_("Aucune alerte à traiter."))

@@ -46,7 +46,9 @@ def domain_label(code: str) -> str:
 
 
 def alert_source_label(source: str) -> str:
+    """The protocol's codes (`icope_server.codes.ALERT_SOURCES`); an unknown code is
+    shown as "other source" rather than raw."""
     return {
-        "self_assessment": _("auto-évaluation"),
-        "upstream": _("acteur de l'amont"),
-    }.get(source, source)
+        "self-assessment": _("auto-évaluation"),
+        "upstream-actor": _("acteur de l'amont"),
+    }.get(source, _("autre source"))

@@ -41,6 +41,7 @@ from icope_desktop.store.errors import StoreError
 from icope_desktop.sync.errors import SyncError
 from icope_desktop.sync.fhir_tasks import EXIT_REASON_LABELS
 from icope_desktop.ui.shell.dialogs import ConfirmDialog
+from icope_desktop.ui.shell.wording import alert_source_label
 from icope_desktop.ui.sync.messages import error_text, text
 
 
@@ -239,6 +240,10 @@ class AlertsInbox(QWidget):
         tests = ", ".join(SHORT_NAMES[t].get(current_language()) for t in alert.proposed_step2
                           if t in SHORT_NAMES)
         details = [
+            _("Étape 1 du {date} ({source})").format(
+                date=alert.task.raised_on.strftime("%d/%m/%Y"),
+                source=alert_source_label(alert.task.source),
+            ),
             _("Capacités altérées : {domains}").format(domains=_domains(alert)),
             _("Étape 2 proposée : {tests}").format(tests=tests or "—"),
         ]

@@ -60,3 +60,33 @@ def test_patients_show_before_typing_with_last_visit_and_follow_up(qtbot, make_w
     results = window.current_page().findChild(QListWidget, "results_list")
     results.itemClicked.emit(results.item(0))
     assert window.page_kind == "patient" and window.place.target == seen
+
+
+def test_an_alert_not_yet_linked_names_the_person_and_its_source(qtbot, make_window, data_dir):
+    """A pulled alert (protocol codes, person in `contained`) reads as words on the home."""
+    from icope_desktop.store.records import PulledAlertTask
+
+    window = make_window(data_dir)
+    unlock(qtbot, window)
+    task = {
+        "resourceType": "Task",
+        "id": "task-7",
+        "contained": [{
+            "resourceType": "Patient",
+            "id": "p",
+            "name": [{"family": "Guérin", "given": ["Marcelle"]}],
+            "birthDate": "1941-05-02",
+            "gender": "female",
+        }],
+    }  # fmt: skip
+    window.services.store.alerts.upsert_pulled([
+        PulledAlertTask("task-7", date(2025, 3, 1), "self-assessment",
+                        ("cognition", "mobility", "vision"), payload=task),
+        PulledAlertTask("task-8", date(2025, 3, 2), "upstream-actor", ("hearing",)),
+    ])  # fmt: skip
+    window.show_home()
+    lines = window.current_page().alerts_list.texts()
+    assert lines[0].startswith("GUÉRIN Marcelle — dossier à rattacher\n")
+    assert "Alerte du 01/03/2025 (auto-évaluation) : 3 capacité(s)" in lines[0]
+    assert lines[1].startswith("patient à identifier\n")
+    assert "(acteur de l'amont)" in lines[1]

@@ -49,6 +49,8 @@ def test_inbox_three_decisions_by_clicks(qtbot, tmp_path, store_template, tariff
 
         # 1. uncertain match: shown, linked by a click, then invalidated with a reason
         pick("CHEVALLIER Rose")
+        assert inbox.details_label.text().startswith("Étape 1 du ")
+        assert "(auto-évaluation)" in inbox.details_label.text().splitlines()[0]
         assert not inbox.confirm_button.isEnabled()  # a final decision waits for the link
         link = inbox.findChild(type(inbox.confirm_button), "link_button_0")
         assert "CHEVALIER Rose" in link.text()
