@@ -194,12 +194,18 @@ class SettingsPage(QWidget):
         self.auto_sync_checkbox.setObjectName("auto_sync_checkbox")
         self.auto_sync_checkbox.setChecked(settings.auto_sync)
         server.body.addWidget(self.auto_sync_checkbox)
+        # the status on a line of its own (a connection test says a full sentence), then
+        # the buttons side by side: [Tester la connexion] [Enregistrer]
         self.server_status = _status(server, "server_status")
-        self.server_save_button = self._save_row(
-            server, "server_save_button", self._on_server_save_clicked, self.server_status
-        )
+        server.body.addWidget(self.server_status)
         self.server_actions = QHBoxLayout()
-        """Where the sync part adds "Tester la connexion"."""
+        """Where the sync part adds "Tester la connexion", before "Enregistrer"."""
+        self.server_actions.addStretch(1)
+        self.server_save_button = BigButton(
+            _("Enregistrer"), server, primary=True, name="server_save_button"
+        )
+        self.server_save_button.clicked.connect(self._on_server_save_clicked)
+        self.server_actions.addWidget(self.server_save_button)
         server.body.addLayout(self.server_actions)
         right.addWidget(server)
 

@@ -28,6 +28,7 @@ from icope_desktop.ui.sync.record_status import RecordSyncBadge
 from icope_desktop.ui.sync.sync_panel import SyncPanel
 from icope_desktop.ui.tasks import Task
 from icope_desktop.ui.visit.history import PatientHistory
+from icope_desktop.ui.widgets.buttons import BigButton
 
 ALERTS_PAGE = "alerts"
 BILLING_PAGE = "billing"
@@ -146,9 +147,8 @@ class SyncWiring(QObject):
         actions = getattr(page, "server_actions", None)
         if actions is None or getattr(self.window.services, "sync", None) is None:
             return
-        button = QPushButton(_("Tester la connexion"), page)
-        button.setObjectName("test_connection_button")
-        actions.addWidget(button)
+        button = BigButton(_("Tester la connexion"), page, name="test_connection_button")
+        actions.insertWidget(actions.count() - 1, button)  # before "Enregistrer"
         button.clicked.connect(lambda: self._on_test_clicked(page, button))
 
     def _on_test_clicked(self, page: Any, button: QPushButton) -> None:
