@@ -202,7 +202,7 @@ def test_home_lists_drafts_alerts_and_count(services):
     patient_id = services.patients.create(services.patients.parse(jeanne()))
     services.store.visits.start_visit(patient_id, VisitKind.STEP1, instruments=["step1"])
     services.store.alerts.upsert_pulled(
-        [PulledAlertTask("task-1", date(2025, 3, 1), "self_assessment", ("cognition",), patient_id)]
+        [PulledAlertTask("task-1", date(2025, 3, 1), "self-assessment", ("cognition",), patient_id)]
     )
     home = services.patients.home()
     assert home.patient_count == 1

@@ -21,7 +21,7 @@ def pulled(server_id: str, patient_id=None, status: str = "requested", **payload
     return PulledAlertTask(
         server_id=server_id,
         raised_on=date(2025, 3, 1),
-        source="self_assessment",
+        source="self-assessment",
         altered_domains=("cognition", "vitality", "hearing"),
         patient_id=patient_id,
         server_status=status,
