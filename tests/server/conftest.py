@@ -1,8 +1,9 @@
 """A real server on 127.0.0.1 (uvicorn in a thread) per test module, spoken to over HTTP.
 
 Every module runs twice: on a fresh SQLite file, and on a fresh PostgreSQL database when
-`ICOPE_TEST_PG_URL` is set (scripts/test-services starts one). Without it the PostgreSQL
-half is skipped with a reason that says so, never silently.
+`ICOPE_TEST_PG_URL` is set (scripts/test-services starts one). Under `scripts/test` (and
+so CI) a missing PostgreSQL fails the run; a bare `pytest` run skips that half with a
+reason that says so.
 """
 
 from __future__ import annotations
@@ -36,6 +37,15 @@ PG_SKIP_REASON = (
 TEST_KEY = bytes(range(32))
 
 
+def no_postgres() -> None:
+    """`scripts/test` (and so CI) requires PostgreSQL: a missing one fails the run rather
+    than skipping half the server tests unnoticed. A plain `pytest` run, or
+    `ICOPE_TEST_ALLOW_NO_PG=1 scripts/test`, skips them with the reason."""
+    if os.environ.get("ICOPE_TEST_PG_REQUIRED") == "1":
+        pytest.fail(PG_SKIP_REASON + "; set ICOPE_TEST_ALLOW_NO_PG=1 to skip them", False)
+    pytest.skip(PG_SKIP_REASON)
+
+
 def _pg_admin_url() -> str | None:
     return os.environ.get("ICOPE_TEST_PG_URL") or None
 
@@ -48,7 +58,7 @@ def fresh_database(kind: str, tmp_dir: Any, label: str) -> Iterator[str]:
         return
     base = _pg_admin_url()
     if base is None:
-        pytest.skip(PG_SKIP_REASON)
+        no_postgres()
     name = f"icope_{label}_{uuid.uuid4().hex[:8]}".lower()
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import no_postgres
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
 set -euo pipefail
@@ -31,8 +33,9 @@ def _has_postgres() -> bool:
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not _has_postgres(), reason="no PostgreSQL server binaries on this machine")
 def test_start_and_stop_leave_nothing_running():
+    if not _has_postgres():
+        no_postgres()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ICOPE_TEST_PG")}
     result = subprocess.run(["bash", "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=60, check=True)

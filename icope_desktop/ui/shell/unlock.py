@@ -146,7 +146,9 @@ class UnlockPage(QWidget):
         )
         self.recovery_key_edit = QLineEdit(self.recovery_card)
         self.recovery_key_edit.setObjectName("recovery_key_edit")
-        self.recovery_key_edit.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
+        # the key's shape (store/recovery_key.py: 8 groups of 5), without importing the
+        # store package before the first paint
+        self.recovery_key_edit.setPlaceholderText("-".join(["·" * 5] * 8))
         self.recovery_key_field = Field(_("Clé de récupération"), self.recovery_key_edit)
         self.recovery_card.body.addWidget(self.recovery_key_field)
         self.new_passphrase_edit = QLineEdit(self.recovery_card)

@@ -69,6 +69,11 @@ def is_navigation_key(event: QKeyEvent) -> bool:
 class FieldInput(QWidget):
     """Base of the inputs: shows a value, hands typed values to the row."""
 
+    # Each concrete input defines these (declared, not stubbed: Shiboken's metaclass does
+    # not mix with ABCMeta, so the contract is written as typed attributes).
+    set_value: Callable[[Any], None]
+    """Show the saved value without submitting it."""
+
     def __init__(self, item: Item, submit: Submit, advance: Advance) -> None:
         super().__init__()
         self.item = item
@@ -76,10 +81,6 @@ class FieldInput(QWidget):
         self._advance = advance
         self.read_only = False
         self.report_error: Callable[[str], None] = lambda _message: None
-
-    def set_value(self, value: Any) -> None:
-        """Show the saved value without submitting it."""
-        raise NotImplementedError
 
     def focus_widget(self) -> QWidget:
         return self
@@ -242,6 +243,11 @@ class _KeyFilter(QObject):
 class LineInput(FieldInput):
     """A line edit whose text is parsed on Enter (then the focus moves on) or on leave."""
 
+    parse: Callable[[str], Any]
+    """Typed text to a value, or `NumberError` with the message to show (each subclass)."""
+    format: Callable[[Any], str]
+    """A saved value as the text to show (each subclass)."""
+
     def __init__(self, item: Item, submit: Submit, advance: Advance) -> None:
         super().__init__(item, submit, advance)
         self.line_edit = QLineEdit(self)
@@ -266,12 +272,6 @@ class LineInput(FieldInput):
 
     def focus_widget(self) -> QWidget:
         return self.line_edit
-
-    def parse(self, text: str) -> Any:
-        raise NotImplementedError
-
-    def format(self, value: Any) -> str:
-        raise NotImplementedError
 
     def set_value(self, value: Any) -> None:
         self._shown = "" if value is None or not self._displayable(value) else self.format(value)
