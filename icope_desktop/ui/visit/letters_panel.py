@@ -5,10 +5,15 @@ helper's `LetterPreview` shows, prints and saves them. When information is missi
 GP on file, no RPPS or phone in the profile) the letters' own sentences say what and
 where, and a button takes the practitioner there (`fix_requested`), then "Réessayer"
 renders again (issue 4).
+
+A finalized visit reopened later shows the letters kept with it (`load_stored`, read in a
+`Task` too); a letter that could not be made at finalization (`LetterIncomplete`: no GP,
+no RPPS…) is offered again with "Générer maintenant", which renders only what is missing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -64,7 +69,7 @@ class LettersPanel(QFrame):
         self.retry_button.setObjectName("retry_button")
         self.retry_button.setMinimumHeight(TARGET)
         self.retry_button.setAutoDefault(True)  # Enter presses it, as Space does
-        self.retry_button.clicked.connect(self.generate)
+        self.retry_button.clicked.connect(self._on_retry_button_clicked)
         self.retry_button.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 10)
@@ -73,37 +78,86 @@ class LettersPanel(QFrame):
         layout.addLayout(self.body)
         layout.addWidget(self.retry_button)
         self.task: Task | None = None
+        self.retry_kinds: tuple[Kind, ...] = KINDS
 
-    def generate(self) -> None:
-        """Render and store both documents off the UI thread."""
+    def generate(self, kinds: Sequence[Kind] = KINDS) -> None:
+        """Render and store the documents off the UI thread (both, or those missing)."""
         if self.task is not None:
             return
         lang = current_language()
         visit_id = self.visit_id
+        wanted = tuple(kinds)
+        self.retry_kinds = wanted  # a failure retries the same documents
         self.state_label.setText(_("Préparation des courriers…"))
         self.retry_button.setVisible(False)
-        task = Task(lambda _p, _c: self.letters.generate(visit_id, lang), name="letters")
+        task = Task(
+            lambda _p, _c: self.letters.generate(visit_id, lang, wanted), name="letters"
+        )
         task.succeeded.connect(self._on_task_succeeded)
         task.failed.connect(self._on_task_failed)
         self.task = task
         self.tasks.start(task)
 
     def load_stored(self) -> None:
-        """A finalized visit reopened: the letters kept with it, or a way to make them."""
+        """A finalized visit reopened: the letters kept with it, or a way to make them.
+
+        Reading two encrypted PDFs is quick but is store work: it runs in a `Task` like
+        the rendering, so reopening a visit never waits on it."""
+        if self.task is not None:
+            return
         lang = current_language()
-        pdfs = {}
-        for kind in KINDS:
-            pdf = self.letters.stored_pdf(self.visit_id, kind, lang)
-            if pdf is not None:
-                pdfs[kind] = pdf
-        self._show(LetterBatch(self.visit_id, lang, pdfs=pdfs), auto_preview=False)
-        if len(pdfs) < len(KINDS):
-            self.retry_button.setText(_("Générer les courriers"))
-            self.retry_button.setVisible(True)
+        visit_id = self.visit_id
+        letters = self.letters
+        self.state_label.setText(_("Lecture des courriers…"))
+        self.retry_button.setVisible(False)
+
+        def read(_progress: Any, _cancel: Any) -> LetterBatch:
+            pdfs = {}
+            for kind in KINDS:
+                pdf = letters.stored_pdf(visit_id, kind, lang)
+                if pdf is not None:
+                    pdfs[kind] = pdf
+            return LetterBatch(visit_id, lang, pdfs=pdfs)
+
+        task = Task(read, name="stored-letters")
+        task.succeeded.connect(self._on_stored_loaded)
+        task.failed.connect(self._on_task_failed)
+        self.task = task
+        self.tasks.start(task)
+
+    def _on_stored_loaded(self, batch: LetterBatch) -> None:
+        self.task = None
+        self._show(batch, auto_preview=False)
+        missing = tuple(kind for kind in KINDS if kind not in batch.pdfs)
+        if not missing:
+            return
+        lang = current_language()
+        lines = [
+            _("{title} : pas encore produit (des informations manquaient à la "
+              "finalisation).").format(title=TITLES[kind].get(lang))
+            for kind in missing
+        ]  # fmt: skip
+        self.state_label.setText(" ".join([self.state_label.text(), *lines]).strip())
+        self.retry_kinds = missing
+        self.retry_button.setText(_("Générer maintenant"))
+        self.retry_button.setVisible(True)
+
+    def _on_retry_button_clicked(self) -> None:
+        self.generate(self.retry_kinds)
 
     def _on_task_succeeded(self, batch: LetterBatch) -> None:
         self.task = None
-        self._show(batch, auto_preview=self.auto_preview)
+        fresh_letter = "gp_letter" in batch.pdfs
+        if self.batch is not None:  # a retry renders only what was missing: keep the rest
+            kept = {k: v for k, v in self.batch.pdfs.items() if k not in batch.pdfs}
+            batch = LetterBatch(
+                batch.visit_id,
+                batch.language,
+                pdfs={**kept, **batch.pdfs},
+                letter_ids={**self.batch.letter_ids, **batch.letter_ids},
+                problems=batch.problems,
+            )
+        self._show(batch, auto_preview=self.auto_preview and fresh_letter)
         self.generated.emit(batch)
 
     def _on_task_failed(self, exc: object) -> None:
@@ -167,6 +221,7 @@ class LettersPanel(QFrame):
             holder.setLayout(fixes)
             self.body.addWidget(holder)
         if batch.problems:
+            self.retry_kinds = tuple(kind for kind in KINDS if kind in batch.problems)
             self.retry_button.setText(_("Réessayer"))
             self.retry_button.setVisible(True)
         if auto_preview and "gp_letter" in batch.pdfs:

@@ -252,7 +252,7 @@ class VisitPage(QWidget):
 
     # --- loading -----------------------------------------------------------------------
 
-    def _load(self, visit_id: VisitId) -> None:
+    def _load(self, visit_id: VisitId, *, just_finalized: bool = False) -> None:
         self.opened: OpenedVisit = self.visits.open(visit_id)
         self.visit_id = visit_id
         self.read_only = self.opened.is_final
@@ -313,6 +313,11 @@ class VisitPage(QWidget):
         self.show_page(target, save=False, focus=False)
         item = position.get("item")
         QTimer.singleShot(0, self, lambda: self._restore_focus(target, item))
+        if self.read_only:
+            self._show_letters(generate=just_finalized)
+        elif self._summary is not None:  # an amended draft: its letters come at finalize
+            self._summary.show_letters(None)
+            self.letters_widget = None
         urgent = self._urgent_pair()
         if urgent is not None and self.urgent_record is None and not self.read_only:
             QTimer.singleShot(0, self, self._open_urgent_dialog)
@@ -684,9 +689,8 @@ class VisitPage(QWidget):
         self.finalize_task = None
         self.summary.finalize_button.setEnabled(True)
         self.summary.finalize_button.setText(_("Finaliser la visite"))
-        self._load(outcome.report.visit_id)
+        self._load(outcome.report.visit_id, just_finalized=True)
         self.finished.emit(outcome.report.visit_id)
-        self._start_letters()
 
     def _on_finalize_failed(self, exc: object) -> None:
         self.finalize_task = None
@@ -708,8 +712,9 @@ class VisitPage(QWidget):
 
     # --- letters -----------------------------------------------------------------------
 
-    def _start_letters(self) -> None:
-        """Generate the GP letter and the patient summary once the visit is final."""
+    def _show_letters(self, *, generate: bool) -> None:
+        """The letters of a final visit: rendered just after Finalize, or, on a visit
+        reopened later, the ones kept with it (and a way to make any that are missing)."""
         from icope_desktop.ui.visit.letters_panel import LettersPanel
 
         letters = getattr(self.services, "letters", None)
@@ -719,4 +724,7 @@ class VisitPage(QWidget):
         panel.fix_requested.connect(self.fix_requested)
         self.letters_widget = panel
         self.summary.show_letters(panel)
-        panel.generate()
+        if generate:
+            panel.generate()
+        else:
+            panel.load_stored()

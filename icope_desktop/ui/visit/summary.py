@@ -412,9 +412,11 @@ class SummaryPanel(QWidget):
         value = self.follow_up_edit.date()
         return date(value.year(), value.month(), value.day())
 
-    def show_letters(self, widget: QWidget) -> None:
+    def show_letters(self, widget: QWidget | None) -> None:
+        """Put the letters panel in place (None: take it away, e.g. on "Corriger")."""
         _clear(self.letters_layout)
-        self.letters_layout.addWidget(widget)
+        if widget is not None:
+            self.letters_layout.addWidget(widget)
 
     def focus_first(self) -> None:
         target = self.finalize_button if self.finalize_button.isVisible() else self.amend_button
