@@ -9,9 +9,18 @@ at least 3 classes") is weaker than the CNIL's (12 characters without symbols gi
 14+ characters need three.
 
 Repeated characters ("aaaa") and runs ("abcd", "4321") add almost nothing to a guesser's
-work, so they do not count towards the length. The same estimate drives the live meter
-(`estimate_strength`) and the refusal (`require_strong`), so what the meter shows as
-strong is exactly what set-up accepts.
+work, so they do not count towards the length. The CNIL's examples assume characters a
+guesser cannot predict; "Motdepasse12!" or "Azertyuiop1!" fit the 12-character form but
+are among the first guesses of any cracker. So a passphrase must also resist the pattern
+guessing of zxcvbn (Dropbox's estimator, maintained Python port on PyPI; its lists hold
+common passwords, French ones included, keyboard rows, repeated blocks, dates and
+sequences): at least `MIN_PATTERN_GUESSES` guesses, which any 12 characters with no
+known pattern reach and a common word with a few digits and symbols added does not. The
+7-word form needs real words: at least `MIN_WORD_LETTERS` letters across the distinct
+words ("aa ab ac ad ae af ag" is not a passphrase).
+
+The same estimate drives the live meter (`estimate_strength`) and the refusal
+(`require_strong`), so what the meter shows as strong is exactly what set-up accepts.
 """
 
 from __future__ import annotations
@@ -36,6 +45,26 @@ _BITS_PER_WORD = MIN_BITS / 7
 """The CNIL equates 7 words with 80 bits: about 11.4 bits, a ~2,800-word vocabulary."""
 
 _WORD_SPLIT = re.compile(r"[\s\-_.,;:/+]+")
+
+MIN_PATTERN_GUESSES = 1e11
+"""zxcvbn's guess count floor: 12 characters of no known pattern give 1e12 by its
+brute-force model; "Bonjour2024!!" gives about 6e9, "Motdepasse12!" 3e7."""
+
+MIN_WORD_LETTERS = 20
+"""Letters across the distinct words of a 7-word passphrase (the CNIL's example phrases
+have 30 or more)."""
+
+ZXCVBN_MAX_LENGTH = 100
+"""zxcvbn's matching grows quadratically with length; past 100 characters a passphrase is
+long enough that the prefix decides."""
+
+
+def _pattern_guesses(text: str) -> float:
+    """zxcvbn's estimate of the guesses a pattern-aware cracker needs (imported on first
+    use: ~40 ms of word lists, kept off the app's start-up)."""
+    from zxcvbn import zxcvbn
+
+    return float(zxcvbn(text[:ZXCVBN_MAX_LENGTH], max_length=ZXCVBN_MAX_LENGTH)["guesses"])
 
 
 class Level(StrEnum):
@@ -110,14 +139,20 @@ def estimate_strength(passphrase: str) -> Strength:
     classes = {_char_class(ch) for ch in effective}
     pool = sum(_POOL[c] for c in classes)
     char_bits = len(effective) * math.log2(pool) if pool else 0.0
-    distinct_words = len(set(_words(text)))
+    words = set(_words(text))
+    distinct_words = len(words)
     word_bits = distinct_words * _BITS_PER_WORD if distinct_words >= 2 else 0.0
     bits = max(char_bits, word_bits)
 
     by_length_4 = len(effective) >= 12 and len(classes) == 4
     by_length_3 = len(effective) >= 14 and len(classes) >= 3
-    by_words = distinct_words >= 7
-    acceptable = by_length_4 or by_length_3 or by_words
+    by_words = distinct_words >= 7 and sum(len(w) for w in words) >= MIN_WORD_LETTERS
+    guessable = False
+    if by_length_4 or by_length_3 or by_words:
+        guessable = _pattern_guesses(text) < MIN_PATTERN_GUESSES
+    acceptable = (by_length_4 or by_length_3 or by_words) and not guessable
+    if guessable:
+        bits = min(bits, math.log2(MIN_PATTERN_GUESSES) - 1)
 
     if acceptable:
         level = Level.VERY_STRONG if bits >= 100 else Level.STRONG
@@ -128,11 +163,16 @@ def estimate_strength(passphrase: str) -> Strength:
     else:
         level = Level.VERY_WEAK
     return Strength(bits=bits, level=level, acceptable=acceptable, advice=_advice(
-        acceptable, len(effective), len(text), classes, distinct_words))
+        acceptable, len(effective), len(text), classes, distinct_words, guessable))
 
 
 def _advice(
-    acceptable: bool, effective: int, typed: int, classes: set[str], words: int
+    acceptable: bool,
+    effective: int,
+    typed: int,
+    classes: set[str],
+    words: int,
+    guessable: bool = False,
 ) -> Text:
     if acceptable:
         return Text(
@@ -163,6 +203,15 @@ def _advice(
     )
     details_fr: list[str] = []
     details_en: list[str] = []
+    if guessable:
+        details_fr.append(
+            "Elle repose sur un mot de passe courant, un mot du dictionnaire, une suite du "
+            "clavier (azerty…) ou une répétition, que les attaquants essaient en premier."
+        )
+        details_en.append(
+            "It rests on a common password, a dictionary word, a keyboard row (qwerty…) "
+            "or a repetition, which attackers try first."
+        )
     if effective < typed:
         details_fr.append("Les répétitions et suites (aaa, 1234, abcd) ne comptent pas.")
         details_en.append("Repeats and runs (aaa, 1234, abcd) do not count.")

@@ -24,6 +24,11 @@ REFUSED = [
     ("Abcdefgh1234!", "runs do not count"),
     ("le chat dort sous la table", "6 words"),
     ("chat chat chat chat chat chat chat", "7 times the same word"),
+    ("Aa1!Aa1!Aa1!", "a 4-character block repeated"),
+    ("aa ab ac ad ae af ag", "7 'words' of two letters"),
+    ("Motdepasse12!", "a common password dressed up"),
+    ("Bonjour2024!!", "a dictionary word, a year, symbols"),
+    ("Azertyuiop1!", "a keyboard row"),
 ]
 
 
@@ -77,3 +82,13 @@ def test_unicode_forms_give_the_same_key_material():
     decomposed = "Pa\u0302querette-2024!"
     assert composed != decomposed
     assert normalize(composed) == normalize(decomposed)
+
+
+def test_a_common_password_is_refused_with_the_reason():
+    """12+ characters of four classes, but "motdepasse" is among a cracker's first
+    guesses (zxcvbn's common-password list)."""
+    strength = estimate_strength("Motdepasse12!")
+    assert not strength.acceptable
+    assert "mot de passe courant" in strength.advice.fr
+    assert "common password" in strength.advice.en
+    assert strength.bits < 80
