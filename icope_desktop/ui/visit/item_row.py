@@ -96,7 +96,9 @@ class ItemRow(QWidget):
         self.na_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.na_button.setMinimumHeight(TARGET)
         self.na_button.setAutoDefault(True)  # Enter presses it, as Space does
-        self.na_button.setToolTip(_("Ctrl+N : marquer la question non évaluable, avec un motif"))
+        self.na_button.setToolTip(
+            _("Ctrl+Maj+N : marquer la question non évaluable, avec un motif")
+        )
         keep = self.na_button.sizePolicy()
         keep.setRetainSizeWhenHidden(True)  # every row's answers start at the same x
         self.na_button.setSizePolicy(keep)
@@ -274,7 +276,7 @@ class ItemRow(QWidget):
             self.show_error(outcome.message)
 
     def toggle_not_assessable(self) -> None:
-        """Ctrl+N or the button: mark the item not assessable (reason next), or undo."""
+        """Ctrl+Shift+N or the button: mark the item not assessable (reason next), or undo."""
         if self.read_only or not self.item.not_assessable:
             return
         self.na_button.setChecked(not self.is_not_assessable)

@@ -9,7 +9,9 @@ The shell calls `flush()` before locking.
 
 Keyboard (issue 4 ergonomics): Tab follows the form; Enter validates a field and moves
 on; a digit picks a choice; Ctrl+→ / Page Down goes to the next section or test, Ctrl+←
-/ Page Up back; Ctrl+N marks the focused question not assessable.
+/ Page Up back; Ctrl+Shift+N marks the focused question not assessable (Ctrl+N is the
+main window's application-wide "new patient": the same key here made both ambiguous, so
+neither fired).
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ from icope_desktop.ui.visit.summary import SummaryPanel
 from icope_desktop.ui.visit.theme import STYLE_SHEET, TARGET
 from icope_desktop.ui.visit.urgent import UrgentActionDialog
 
+NOT_ASSESSABLE_KEYS = "Ctrl+Shift+N"
+"""Not Ctrl+N: the main window binds it application-wide (new patient)."""
 STEP2_PAGE = "step2"
 SUMMARY_PAGE = "summary"
 
@@ -183,7 +187,7 @@ class VisitPage(QWidget):
         keys = QLabel(
             _(
                 "Clavier : chiffre = réponse · Entrée = valider · Ctrl+→ / Page suiv. = section "
-                "suivante · Ctrl+N = non évaluable"
+                "suivante · Ctrl+Maj+N = non évaluable"
             ),
             self,
         )
@@ -208,7 +212,7 @@ class VisitPage(QWidget):
             ("PgDown", lambda: self.step(+1)),
             ("Ctrl+Left", lambda: self.step(-1)),
             ("PgUp", lambda: self.step(-1)),
-            ("Ctrl+N", self._toggle_focused_not_assessable),
+            (NOT_ASSESSABLE_KEYS, self._toggle_focused_not_assessable),
         )
         self.shortcuts = []
         for keys_text, slot in shortcuts:
