@@ -44,7 +44,13 @@ from icope_desktop.store.records import Clock, ProgressFn, system_clock
 from icope_desktop.store.recovery_key import RecoveryKey
 from icope_desktop.store.repositories import Repositories
 from icope_desktop.store.settings import SettingKey
-from icope_desktop.store.vault import KdfParams, Vault, calibrate_kdf, new_data_key
+from icope_desktop.store.vault import (
+    FLOOR_KDF,
+    KdfParams,
+    Vault,
+    calibrate_kdf,
+    new_data_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +145,8 @@ class Store:
         calibrates Argon2id on this machine (0.5-1 s); tests pass `FLOOR_KDF`.
         """
         require_strong(passphrase)
+        if kdf is not None and not kdf.is_at_least(FLOOR_KDF):  # before anything is written
+            raise ValueError(f"Argon2id parameters below the floor {FLOOR_KDF}: {kdf}")
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         if cls.vault_path_in(data_dir).exists():
             raise StoreAlreadyExists(data_dir)

@@ -170,6 +170,10 @@ class Slot:
 
     @classmethod
     def wrap(cls, kind: str, secret: bytes, data_key: bytes, kdf: KdfParams) -> Slot:
+        """Every new slot, whatever API made it (create, change passphrase, recovery,
+        restore), is at least the floor: a caller cannot weaken the vault by accident."""
+        if not kdf.is_at_least(FLOOR_KDF):
+            raise ValueError(f"Argon2id parameters below the floor {FLOOR_KDF}: {kdf}")
         salt = secrets.token_bytes(16)
         nonce = secrets.token_bytes(12)
         draft = cls(kind, kdf, salt, nonce, b"")

@@ -299,3 +299,31 @@ def test_upgrade_from_0004_backfills_when_each_patient_was_last_seen(database_00
     upgrade(engine)
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def test_unlock_migrates_an_older_database_after_a_snapshot(tmp_path):
+    """Issue 3: migrations apply by themselves on unlock, after an encrypted snapshot of
+    the database as it was, and the data survives."""
+    from icope_desktop.store.local_store import Store
+    from icope_desktop.store.records import Identity, PatientData, Sex
+    from icope_desktop.store.vault import FLOOR_KDF
+    from store.factories import PASSPHRASE
+
+    data_dir = tmp_path / "data"
+    store, _key = Store.create(data_dir, PASSPHRASE, kdf=FLOOR_KDF)
+    patient = store.patients.create_patient(
+        PatientData(Identity("Guérin", "Marcelle", date(1941, 5, 2), Sex.FEMALE))
+    )
+    downgrade(store._engine, "0001")  # the database of the first release
+    store.close()
+
+    reopened = Store.unlock(data_dir, PASSPHRASE)
+    try:
+        assert current_revision(reopened._engine) == head_revision()
+        assert reopened.patients.get_patient(patient).identity.birth_name == "Guérin"
+    finally:
+        reopened.close()
+    [snapshot] = (data_dir / "snapshots").iterdir()
+    assert snapshot.name.startswith("pre-migration-0001-")
+    with pytest.raises(sqlite3.DatabaseError):  # encrypted like the database
+        sqlite3.connect(snapshot).execute("SELECT * FROM patient").fetchall()

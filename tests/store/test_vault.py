@@ -253,3 +253,33 @@ def test_a_new_recovery_key_replaces_the_old_one_without_reencrypting(new_store,
     Store.restore_backup(tmp_path / "before.icopebak", tmp_path / "elsewhere",
                          old_key.display(), new_passphrase=PASSPHRASE)
     Store.unlock(tmp_path / "elsewhere", PASSPHRASE).close()
+
+
+def test_no_api_can_write_a_slot_below_the_floor(new_store, tmp_path):
+    """Issue 3: never below 64 MiB / 3 / 4, whatever a caller passes."""
+    weak = KdfParams(8192, 1, 1)
+    with pytest.raises(ValueError, match="floor"):
+        Store.create(tmp_path / "weak", PASSPHRASE, kdf=weak)
+    assert not (tmp_path / "weak").exists()
+    store, _key = new_store()
+    vault_before = (store.data_dir / "vault.json").read_bytes()
+    with pytest.raises(ValueError, match="floor"):
+        store.change_passphrase(PASSPHRASE, OTHER_PASSPHRASE, kdf=weak)
+    assert (store.data_dir / "vault.json").read_bytes() == vault_before
+
+
+def test_setup_stores_exactly_what_calibration_chose(tmp_path, monkeypatch):
+    """`Store.create(kdf=None)` calibrates on this machine (issue 3), and the passphrase
+    slot holds the calibrated parameters, not a default."""
+    chosen = KdfParams(FLOOR_KDF.memory_kib + 1024, 3, 4)
+    calls: list[object] = []
+
+    def calibrate(*args, **kwargs):
+        calls.append(args)
+        return chosen
+
+    monkeypatch.setattr("icope_desktop.store.local_store.calibrate_kdf", calibrate)
+    store, _key = Store.create(tmp_path / "data", PASSPHRASE)
+    store.close()
+    assert len(calls) == 1
+    assert Vault.load(tmp_path / "data" / "vault.json").passphrase_kdf == chosen
