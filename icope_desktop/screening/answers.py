@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeGuard
 
 from icope_desktop.i18n import Text
 from icope_desktop.screening.errors import FieldError, FieldErrorCode, ValidationError
@@ -111,7 +111,7 @@ def answers_from_json(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[int | float]:
     """An int or a finite float, and not a bool (True is an int in Python)."""
     if isinstance(value, bool):
         return False

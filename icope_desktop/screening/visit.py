@@ -213,9 +213,9 @@ def evaluate_visit(
     }
     for domain in Domain:
         for instrument_id in DOMAIN_PRECEDENCE[domain]:
-            result = step2.get(instrument_id)
-            if result is not None and result.altered is not None:
-                domains[domain] = DomainStatus.ALTERED if result.altered else DomainStatus.NORMAL
+            decisive = step2.get(instrument_id)
+            if decisive is not None and decisive.altered is not None:
+                domains[domain] = DomainStatus.ALTERED if decisive.altered else DomainStatus.NORMAL
                 decided_by[domain] = instrument_id
                 break
 
@@ -241,16 +241,16 @@ def evaluate_visit(
     if multidomain:
         collected.append(alert_catalogue.multidomain(len(altered_at_step1), limit))
     for instrument_id in proposed:
-        domain = INSTRUMENTS[instrument_id].domain
-        assert domain is not None
-        collected.append(alert_catalogue.step2_required(domain, SHORT_NAMES[instrument_id]))
+        proposed_for = INSTRUMENTS[instrument_id].domain
+        assert proposed_for is not None
+        collected.append(alert_catalogue.step2_required(proposed_for, SHORT_NAMES[instrument_id]))
     for result in step2.values():
         collected.extend(result.alerts)
     unique: dict[tuple[str, Domain | None], Alert] = {}
     for alert in collected:
-        key = (alert.code, alert.domain)
-        if key not in unique or alert.severity > unique[key].severity:
-            unique[key] = alert
+        code_domain = (alert.code, alert.domain)
+        if code_domain not in unique or alert.severity > unique[code_domain].severity:
+            unique[code_domain] = alert
 
     suicide = any(a.code == AlertCode.ALERT_SUICIDE_RISK for a in unique.values())
     altered_now = [d for d, s in domains.items() if s is DomainStatus.ALTERED]

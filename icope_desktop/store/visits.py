@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, literal_column, select, text
+from sqlalchemy import ColumnElement, delete, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from icope_desktop.i18n import Text
@@ -79,7 +79,7 @@ from icope_desktop.store.records import (
 )
 from icope_desktop.store.settings import SettingKey, SettingsRepository
 
-_INSERTION_ORDER = literal_column("assessment.rowid")
+_INSERTION_ORDER: ColumnElement[int] = literal_column("assessment.rowid")
 """Instruments are listed in the order the visit opened them (rowid follows inserts)."""
 _INSTRUMENT_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
