@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -105,6 +106,8 @@ class MainWindow(QMainWindow):
         self.resume_history: list[Place] = []
         self.resume_snapshot: dict[str, Any] | None = None
         self.painted = False
+        self.lock_pending = False
+        """A lock waits for a dialog's `exec()` to unwind (see `lock`)."""
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -461,7 +464,7 @@ class MainWindow(QMainWindow):
         self._navigate(self.history.pop(), push=False)
 
     def _navigate(self, place: Place, *, push: bool = True) -> None:
-        if self.services is None:
+        if self.services is None or self.lock_pending:
             return
         self._flush_current()
         page, title = self._build(place)
@@ -587,11 +590,46 @@ class MainWindow(QMainWindow):
     # --- lock ----------------------------------------------------------------------------
 
     def lock(self, *, remember: bool = True) -> None:
-        """Hide patient data now; keep drafts; reopen the same place after unlock."""
-        if self.services is None:
+        """Hide patient data now; keep drafts; reopen the same place after unlock.
+
+        Every window of this one (the letter preview, a question, a file chooser) closes
+        first: nothing with patient data stays over the unlock page (audit: the GP letter
+        preview outlived an idle lock). A dialog in a modal `exec()` returns only once its
+        event loop unwinds, and its caller then resumes on its page: so when a dialog was
+        open, the page is hidden at once but the teardown (flush, snapshot, store closed)
+        waits for a later turn of the event loop, when no `exec()` is running."""
+        if self.services is None or self.lock_pending:
             return
         if self.page_kind == "first_launch" or getattr(self.current_page(), "showing_key", False):
             return  # the recovery key is on screen: never hide it before it is noted
+        from icope_desktop.ui.shell import dialogs
+
+        self.idle.stop()
+        self._status_timer.stop()
+        if not dialogs.close_windows(self):
+            self._finish_lock(remember)
+            return
+        self.lock_pending = True
+        dialogs.set_lock_pending(True)
+        self.stack.hide()
+        self.top_bar.hide()
+        self.status.clear_counts()
+        QTimer.singleShot(0, self, lambda: self._finish_lock_when_unwound(remember))
+
+    def _finish_lock_when_unwound(self, remember: bool) -> None:
+        from icope_desktop.ui.shell import dialogs
+
+        reopened = dialogs.close_windows(self)  # a caller may have opened another one
+        if reopened or dialogs.modal_depth() > 0:
+            QTimer.singleShot(0, self, lambda: self._finish_lock_when_unwound(remember))
+            return
+        dialogs.set_lock_pending(False)
+        self.lock_pending = False
+        self.stack.show()
+        if self.services is not None:
+            self._finish_lock(remember)
+
+    def _finish_lock(self, remember: bool) -> None:
         self.locking.emit()
         if self.seed_task is not None:
             self.seed_task.cancel()
@@ -601,14 +639,17 @@ class MainWindow(QMainWindow):
         self.resume_history = list(self.history) if remember else []
         snapshot = getattr(page, "snapshot", None)
         self.resume_snapshot = snapshot() if remember and callable(snapshot) else None
-        self.idle.stop()
-        self._status_timer.stop()
+        for window in self._child_windows():
+            window.deleteLater()  # a closed preview still holds the letter's pages
         self.history = []
         self.place = None
         self.show_unlock()
         self.status.clear_counts()
         self.session.lock()
         self.locked.emit()
+
+    def _child_windows(self) -> list[QDialog]:
+        return [dialog for dialog in self.findChildren(QDialog) if dialog.parentWidget() is self]
 
     def _on_auto_lock_changed(self, minutes: int) -> None:
         if self.services is not None:

@@ -5,6 +5,14 @@ replace (STYLE.md §5: "`ConfirmDialog.ask(...)` a test can monkeypatch"); a rea
 `exec()` would block the test. So screens never build a QMessageBox or QFileDialog
 themselves: they call `ConfirmDialog.ask`, `DuplicateDialog.ask`, `FileDialogs.*`,
 `RestoreSecretDialog.ask`, `Printer.print_recovery_key` or `ErrorDialog.show_message`.
+
+Every `exec()` goes through `run_modal`, so the lock can interrupt it: `close_windows`
+(called by `MainWindow.lock`) rejects every open dialog of the window, and a dialog
+closed that way answers "cancelled" whatever was clicked at the same moment, so the
+caller never acts on a locked store. While the lock is being finished no new modal
+opens (`run_modal` answers "cancelled" at once). `modal_depth()` tells the lock whether
+an `exec()` is still unwinding, so the pages are torn down only after it returned
+(audit: a page deleted under a running `exec()` raised RuntimeError after the lock).
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -37,6 +46,76 @@ if TYPE_CHECKING:
     from icope_desktop.services.patients import DuplicateCandidate
 
 BACKUP_FILTER = "ICOPE (*.icopebak)"
+INTERRUPTED = "icope_interrupted"
+"""Property set on a window the lock closed: its `exec()` counts as cancelled."""
+
+_modal_depth = 0
+_lock_pending = False
+
+
+def modal_depth() -> int:
+    """How many `run_modal` calls are running (nested event loops not yet unwound)."""
+    return _modal_depth
+
+
+def set_lock_pending(pending: bool) -> None:
+    """While the lock is finishing, `run_modal` opens nothing and answers "cancelled"."""
+    global _lock_pending
+    _lock_pending = pending
+
+
+def run_modal(dialog: QDialog) -> int:
+    """`dialog.exec()`, answering Rejected when the lock interrupted (or forbade) it."""
+    global _modal_depth
+    if _lock_pending:
+        dialog.deleteLater()
+        return QDialog.DialogCode.Rejected.value
+    _modal_depth += 1
+    try:
+        result = dialog.exec()
+    finally:
+        _modal_depth -= 1
+    if dialog.property(INTERRUPTED):
+        return QDialog.DialogCode.Rejected.value
+    return int(result)
+
+
+def _owned_by(widget: QWidget, owner: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if parent is owner:
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def open_windows(owner: QWidget) -> list[QWidget]:
+    """Every visible window (dialog, popup, preview) of `owner`, and parentless dialogs."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return []
+    return [
+        widget
+        for widget in app.topLevelWidgets()
+        if widget is not owner
+        and widget.isVisible()
+        and (_owned_by(widget, owner) or isinstance(widget, QDialog))
+    ]
+
+
+def close_windows(owner: QWidget) -> list[QWidget]:
+    """Reject or close every open window of `owner`, innermost first; returns them.
+
+    A rejected `exec()` returns only when its event loop unwinds, after the caller of
+    this function has returned: the caller finishes its work on a later turn."""
+    windows = open_windows(owner)
+    for widget in reversed(windows):
+        widget.setProperty(INTERRUPTED, True)
+        if isinstance(widget, QDialog):
+            widget.reject()
+        widget.close()
+        widget.hide()
+    return windows
 
 
 def _buttons_row(dialog: QDialog, ok: str, cancel: str | None) -> QDialogButtonBox:
@@ -72,7 +151,7 @@ class ConfirmDialog(QDialog):
         cls, parent: QWidget | None, title: str, text: str, ok: str, cancel: str | None = None
     ) -> bool:
         dialog = cls(parent, title, text, ok, cancel or _("Annuler"))
-        return dialog.exec() == QDialog.DialogCode.Accepted
+        return run_modal(dialog) == QDialog.DialogCode.Accepted.value
 
 
 class ErrorDialog(QDialog):
@@ -92,7 +171,7 @@ class ErrorDialog(QDialog):
 
     @classmethod
     def show_message(cls, parent: QWidget | None, title: str, text: str) -> None:
-        cls(parent, title, text).exec()
+        run_modal(cls(parent, title, text))
 
 
 class DuplicateChoice(enum.Enum):
@@ -176,7 +255,8 @@ class DuplicateDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, candidates: list[DuplicateCandidate]) -> DuplicateDecision:
         dialog = cls(parent, candidates)
-        dialog.exec()
+        if run_modal(dialog) != QDialog.DialogCode.Accepted.value:
+            return DuplicateDecision(DuplicateChoice.CANCEL)
         return dialog.decision
 
 
@@ -185,17 +265,25 @@ class FileDialogs:
 
     @classmethod
     def save_backup_path(cls, parent: QWidget | None, suggested: Path) -> Path | None:
-        path, _filter = QFileDialog.getSaveFileName(
-            parent, _("Enregistrer la sauvegarde"), str(suggested), BACKUP_FILTER
-        )
-        return Path(path) if path else None
+        dialog = QFileDialog(parent, _("Enregistrer la sauvegarde"), str(suggested), BACKUP_FILTER)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.selectFile(str(suggested))
+        return cls._chosen(dialog)
 
     @classmethod
     def open_backup_path(cls, parent: QWidget | None) -> Path | None:
-        path, _filter = QFileDialog.getOpenFileName(
+        dialog = QFileDialog(
             parent, _("Choisir une sauvegarde à restaurer"), str(Path.home()), BACKUP_FILTER
         )
-        return Path(path) if path else None
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        return cls._chosen(dialog)
+
+    @staticmethod
+    def _chosen(dialog: QFileDialog) -> Path | None:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted.value:
+            return None
+        files = dialog.selectedFiles()
+        return Path(files[0]) if files and files[0] else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +340,7 @@ class RestoreSecretDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, backup_name: str, created: str) -> RestoreSecret | None:
         dialog = cls(parent, backup_name, created)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted.value:
             return None
         return RestoreSecret(
             dialog.secret_edit.text(), dialog.new_passphrase_edit.text() or None
@@ -269,7 +357,7 @@ class Printer:
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted.value:
             return False
         document = QTextDocument()
         document.setHtml(html)
