@@ -8,9 +8,14 @@ travels in the same Bundle into `urn:uuid:` references (§4.2), so a record maps
 way whatever batch it falls in.
 
 Idempotency key (§4.3: the same key with the same body on every retry of a batch): the key
-is a UUIDv5 of the SHA-256 of the Bundle's canonical bytes. The same batch therefore gets
-the same key on every retry, including after the app was closed mid-request (nothing
-extra to store), and a different batch always gets a different key (Stripe's rule).
+is a UUIDv5 of the SHA-256 of the Bundle's canonical bytes *and* of the persisted identity
+(`key`, `revision`) of the outbox rows it carries. The same batch therefore gets the same
+key on every retry, including after the app was closed mid-request (the rows are stored),
+and a different batch always gets a different key (Stripe's rule). The bytes alone are
+not enough: the server keeps keys 180 days, and a record corrected A → B → A produces a
+Bundle byte-identical to the first one; with a body-only key the server would replay
+its old answer and store nothing while the desktop marked the record sent (audit item 1).
+A new outbox row or revision is a new change, hence a new key.
 """
 
 from __future__ import annotations
@@ -125,8 +130,12 @@ def canonical_bytes(body: dict[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def idempotency_key(body_bytes: bytes) -> str:
-    return str(uuid.uuid5(_KEY_NAMESPACE, hashlib.sha256(body_bytes).hexdigest()))
+def idempotency_key(body_bytes: bytes, rows: Iterable[tuple[uuid.UUID, int]]) -> str:
+    """The key of a Bundle carrying the outbox rows `rows` (row key, revision)."""
+    digest = hashlib.sha256(body_bytes)
+    for key, revision in sorted(rows):
+        digest.update(f"\n{key}:{revision}".encode())
+    return str(uuid.uuid5(_KEY_NAMESPACE, digest.hexdigest()))
 
 
 def entries_size(entries: Iterable[Entry]) -> int:

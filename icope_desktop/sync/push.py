@@ -276,7 +276,7 @@ class Pusher:
         entries = [entry for unit in units for entry in unit.entries]
         body = body or _body(units)
         try:
-            self.transport.post_transaction(body, idempotency_key(body))
+            self.transport.post_transaction(body, idempotency_key(body, _rows(units)))
         except Refused as refused:
             if refused.code == "idempotency-key-reused":
                 raise ProtocolMismatch() from None
@@ -339,6 +339,10 @@ class Pusher:
 
 def _put(resource: dict[str, Any], business_id: UUID) -> Entry:
     return Entry(checked(resource), business_id, "PUT")
+
+
+def _rows(units: Sequence[_Unit]) -> list[tuple[UUID, int]]:
+    return [(unit.item.key, unit.item.revision) for unit in units]
 
 
 def _body(units: Sequence[_Unit]) -> bytes:
