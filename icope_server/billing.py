@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -157,9 +158,20 @@ def euros(cents: int | None) -> str:
     return f"{whole}.{part:02d}"
 
 
-def export_pending(db: Database, *, until: date | None = None) -> int | None:
+def export_pending(
+    db: Database,
+    *,
+    until: date | None = None,
+    key: bytes | None = None,
+    deliver: Callable[[int, list[ExportedLine]], None] | None = None,
+) -> int | None:
     """Claim every pending line (acts up to `until`) into a new batch; its id, or None when
-    there was nothing to export."""
+    there was nothing to export.
+
+    `deliver(batch_id, lines)` runs inside the claiming transaction: when it raises (the
+    export file cannot be written), nothing is claimed and the lines stay pending, so a
+    month-end export is never lost to a mistyped folder (the batch would otherwise be
+    claimed with no file, and the next run would find nothing to export)."""
 
     def work(session: Session) -> int | None:
         batch = BillingExport(line_count=0, total_cents=0, created_at=utcnow())
@@ -183,6 +195,8 @@ def export_pending(db: Database, *, until: date | None = None) -> int | None:
             return None
         batch.line_count, batch.total_cents = int(count), int(total)
         batch.unpriced_count = int(count) - int(priced)
+        if deliver is not None:
+            deliver(batch.id, _batch_lines(session, batch.id, key))
         return batch.id
 
     return db.write(work)
@@ -192,33 +206,37 @@ def batch_lines(db: Database, batch_id: int, key: bytes | None) -> list[Exported
     with db.read() as session:
         if session.get(BillingExport, batch_id) is None:
             raise LookupError(batch_id)
-        rows = session.execute(
-            select(BillingLine, Account)
-            .join(Account, Account.id == BillingLine.account_id)
-            .where(BillingLine.export_id == batch_id)
-            .order_by(BillingLine.id)
-        ).all()
-        lines = []
-        for line, account in rows:
-            patient = session.get(StoredResource, line.patient_id)
-            body = load_body(patient) if patient is not None else None
-            lines.append(
-                ExportedLine(
-                    line_id=line.id,
-                    batch_id=batch_id,
-                    act_id=line.act_id,
-                    act_code=line.act_code,
-                    act_label=line.act_label,
-                    act_date=line.act_date,
-                    practitioner_rpps=account.rpps,
-                    practitioner_name=account.name,
-                    patient_pseudonym=patient_pseudonym(
-                        key, body, account.rpps, patient.business_id if patient else line.patient_id
-                    ),
-                    amount_cents=line.amount_cents,
-                )
+        return _batch_lines(session, batch_id, key)
+
+
+def _batch_lines(session: Session, batch_id: int, key: bytes | None) -> list[ExportedLine]:
+    rows = session.execute(
+        select(BillingLine, Account)
+        .join(Account, Account.id == BillingLine.account_id)
+        .where(BillingLine.export_id == batch_id)
+        .order_by(BillingLine.id)
+    ).all()
+    lines = []
+    for line, account in rows:
+        patient = session.get(StoredResource, line.patient_id)
+        body = load_body(patient) if patient is not None else None
+        lines.append(
+            ExportedLine(
+                line_id=line.id,
+                batch_id=batch_id,
+                act_id=line.act_id,
+                act_code=line.act_code,
+                act_label=line.act_label,
+                act_date=line.act_date,
+                practitioner_rpps=account.rpps,
+                practitioner_name=account.name,
+                patient_pseudonym=patient_pseudonym(
+                    key, body, account.rpps, patient.business_id if patient else line.patient_id
+                ),
+                amount_cents=line.amount_cents,
             )
-        return lines
+        )
+    return lines
 
 
 def render_csv(lines: list[ExportedLine], delimiter: str = ";") -> str:

@@ -409,7 +409,18 @@ def cmd_alerts_import(args: argparse.Namespace, settings: Settings) -> int:
 
     db = _database(args, settings)
     kind = args.format or ("bundle" if args.file.suffix.lower() == ".json" else "csv")
-    text = args.file.read_text(encoding="utf-8-sig")
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        problem = _file_problem(args.file, error, writing=False)
+        raise CommandError(Message(f"impossible de lire {args.file} : {problem.fr}",
+                                   f"cannot read {args.file}: {problem.en}")) from error
+    except UnicodeDecodeError as error:
+        raise CommandError(Message(
+            f"{args.file} n'est pas un texte UTF-8 : enregistrez-le en « CSV UTF-8 » (ou "
+            "JSON UTF-8) et recommencez.",
+            f"{args.file} is not UTF-8 text: save it as 'CSV UTF-8' (or UTF-8 JSON) and try "
+            "again.")) from error
     reader = alerts_from_bundle if kind == "bundle" else alerts_from_csv
     try:
         alerts = reader(text, threshold=settings.alert_threshold, today=date.today())
@@ -474,30 +485,173 @@ def cmd_alerts_status(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _file_problem(path: Path, error: OSError, *, writing: bool) -> Message:
+    """What went wrong with an administrator's file, and what to do, in plain words (no
+    traceback): the cause from the error number, the path as typed."""
+    import errno
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if isinstance(error, FileNotFoundError):
+        if writing:
+            return Message(
+                fr=f"le dossier « {folder} » n'existe pas : créez-le ou corrigez le chemin.",
+                en=f"folder '{folder}' does not exist: create it or correct the path.",
+            )
+        return Message(
+            fr=f"le fichier « {path} » n'existe pas : corrigez le chemin.",
+            en=f"file '{path}' does not exist: correct the path.",
+        )
+    if isinstance(error, IsADirectoryError):
+        return Message(
+            fr=f"« {path} » est un dossier : donnez un nom de fichier, par exemple "
+            f"{path / 'export.csv'}.",
+            en=f"'{path}' is a folder: give a file name, e.g. {path / 'export.csv'}.",
+        )
+    if isinstance(error, NotADirectoryError):
+        return Message(
+            fr=f"« {folder} » n'est pas un dossier : corrigez le chemin.",
+            en=f"'{folder}' is not a folder: correct the path.",
+        )
+    if isinstance(error, PermissionError):
+        where = folder if writing else path
+        return Message(
+            fr=f"droits insuffisants sur « {where} » : choisissez un dossier où vous pouvez "
+            "écrire, ou demandez les droits.",
+            en=f"permission denied on '{where}': choose a folder you can write to, or ask "
+            "for access.",
+        )
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return Message(
+            fr=f"disque plein dans « {folder} » : libérez de la place ou choisissez un autre "
+            "dossier.",
+            en=f"no space left in '{folder}': free some space or choose another folder.",
+        )
+    reason = error.strerror or type(error).__name__
+    return Message(
+        fr=f"« {path} » inaccessible ({reason}) : vérifiez le chemin.",
+        en=f"'{path}' cannot be used ({reason}): check the path.",
+    )
+
+
+def _output_refused(path: Path, error: OSError, *, nothing_claimed: bool) -> CommandError:
+    problem = _file_problem(path, error, writing=True)
+    tail = Message(
+        fr=" Aucun acte n'a été marqué exporté : relancez la commande avec un --out correct.",
+        en=" No act was marked exported: run the command again with a correct --out.",
+    ) if nothing_claimed else Message("", "")
+    return CommandError(
+        Message(
+            fr=f"impossible d'écrire {path} : {problem.fr}{tail.fr}",
+            en=f"cannot write {path}: {problem.en}{tail.en}",
+        )
+    )
+
+
+def _temporary_beside(path: Path) -> Path:
+    """An empty file in the target's folder, created now: a folder that does not exist or
+    cannot be written is found before any act is claimed, and the final file appears only
+    whole (renamed over `path` once complete)."""
+    import tempfile
+
+    if path.is_dir():
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    return Path(name)
+
+
+def _write_whole(temporary: Path, text: str) -> None:
+    with temporary.open("w", encoding="utf-8", newline="") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+
+
 def cmd_billing_export(args: argparse.Namespace, settings: Settings) -> int:
-    from icope_server.billing import Totals, batch_lines, euros, export_pending, render_csv
+    from icope_server.billing import (
+        ExportedLine,
+        Totals,
+        batch_lines,
+        batches,
+        euros,
+        export_pending,
+        render_csv,
+    )
 
     db = _database(args, settings)
-    if settings.pseudonym_key is None:
+    key = settings.pseudonym_key
+    if key is None:
         raise PseudonymKeyMissingError()
-    batch = args.batch
-    if batch is None:
-        batch = export_pending(db, until=args.until)
-        if batch is None:
-            _say(args, "Aucun acte à exporter.", "No act to export.")
-            return 0
+    out: Path = args.out
     try:
-        lines = batch_lines(db, batch, settings.pseudonym_key)
-    except LookupError as error:
-        raise CommandError(Message(f"Lot {batch} inconnu.", f"Unknown batch {batch}.")) from error
-    args.out.write_text(render_csv(lines, args.delimiter), encoding="utf-8", newline="")
-    totals = Totals.of([line.amount_cents for line in lines])
+        temporary = _temporary_beside(out)
+    except OSError as error:
+        raise _output_refused(out, error, nothing_claimed=args.batch is None) from error
+    written: list[ExportedLine] = []
+
+    def deliver(_batch: int, lines: list[ExportedLine]) -> None:
+        _write_whole(temporary, render_csv(lines, args.delimiter))
+        written[:] = lines
+
+    try:
+        batch = args.batch
+        if batch is None:
+            try:
+                batch = export_pending(db, until=args.until, key=key, deliver=deliver)
+            except OSError as error:  # the transaction was rolled back: nothing claimed
+                raise _output_refused(out, error, nothing_claimed=True) from error
+            if batch is None:
+                _say(args, "Aucun acte à exporter.", "No act to export.")
+                earlier = batches(db)
+                if earlier:
+                    last = earlier[-1].batch_id
+                    _say(args,
+                         f"Les actes déjà exportés restent dans leurs lots : `icope-server "
+                         f"billing batches` les liste, `icope-server billing export --batch "
+                         f"{last} --out <fichier>` réécrit le fichier du lot {last}.",
+                         f"Acts already exported stay in their batches: `icope-server billing "
+                         f"batches` lists them, `icope-server billing export --batch {last} "
+                         f"--out <file>` writes the file of batch {last} again.")
+                return 0
+        else:
+            try:
+                written = batch_lines(db, batch, key)
+            except LookupError as error:
+                raise CommandError(
+                    Message(f"Lot {batch} inconnu : `icope-server billing batches` liste les "
+                            "lots.", f"Unknown batch {batch}: `icope-server billing batches` "
+                            "lists the batches.")
+                ) from error
+            try:
+                _write_whole(temporary, render_csv(written, args.delimiter))
+            except OSError as error:
+                raise _output_refused(out, error, nothing_claimed=False) from error
+        try:
+            os.replace(temporary, out)
+        except OSError as error:
+            problem = _file_problem(out, error, writing=True)
+            raise CommandError(
+                Message(
+                    fr=f"Lot {batch} enregistré, mais {out} n'a pas pu être écrit : "
+                    f"{problem.fr} Écrivez-le ensuite avec `icope-server billing export "
+                    f"--batch {batch} --out <fichier>`.",
+                    en=f"Batch {batch} recorded, but {out} could not be written: "
+                    f"{problem.en} Then write it with `icope-server billing export --batch "
+                    f"{batch} --out <file>`.",
+                ),
+                code=1,
+            ) from error
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+    totals = Totals.of([line.amount_cents for line in written])
     known = euros(totals.amount_cents)
     _say(args,
          f"Lot {batch} : {totals.acts} acte(s) ; {totals.priced} tarifé(s) pour {known} EUR, "
-         f"{totals.unpriced} à tarifer → {args.out}",
+         f"{totals.unpriced} à tarifer → {out}",
          f"Batch {batch}: {totals.acts} act(s); {totals.priced} priced for {known} EUR, "
-         f"{totals.unpriced} to be priced → {args.out}")
+         f"{totals.unpriced} to be priced → {out}")
     return 0
 
 
@@ -527,8 +681,19 @@ def cmd_evaluation_export(args: argparse.Namespace, settings: Settings) -> int:
     from icope_server.evaluation import render_evaluation_csv
 
     db = _database(args, settings)
-    text = render_evaluation_csv(db, settings.pseudonym_key, args.delimiter)
-    args.out.write_text(text, encoding="utf-8", newline="")
+    try:
+        temporary = _temporary_beside(args.out)
+    except OSError as error:
+        raise _output_refused(args.out, error, nothing_claimed=False) from error
+    try:
+        text = render_evaluation_csv(db, settings.pseudonym_key, args.delimiter)
+        _write_whole(temporary, text)
+        os.replace(temporary, args.out)
+    except OSError as error:
+        raise _output_refused(args.out, error, nothing_claimed=False) from error
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
     visits = max(0, text.count("\r\n") - 1)
     _say(args, f"{visits} visite(s) exportée(s) → {args.out}",
          f"{visits} visit(s) exported → {args.out}")
