@@ -16,6 +16,12 @@ opens the preview back on the UI thread::
 `check_letter_context(ctx)` can be called first, on the UI thread (it is instant), to
 grey out the button and list what is missing before anything is rendered.
 
+Printing renders each page at 300 dpi (~0.1 s a page) in a `Task`, on the worker's own
+`QPdfDocument` (QtPdf serialises its PDF engine calls); the UI thread only paints the
+ready bitmaps on the printer, one page per event-loop turn, with the `ProgressPanel`
+showing how far it is. Pages are handed over as RGB32 (no alpha channel): Qt's print
+engine then skips the soft mask, which cut painting a page from ~0.34 to ~0.21 s.
+
 Dialogs open through classmethod seams (`ask_save_path`, `ask_printer`) that tests
 monkeypatch (STYLE.md §5). Saved files are suggested without the patient's name, so a
 file name never carries identity unless the user types it.
@@ -26,10 +32,11 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QObject, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QObject, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -46,7 +53,8 @@ from PySide6.QtWidgets import (
 
 from icope_desktop.i18n import _, current_language
 from icope_desktop.letters import LetterIncomplete
-from icope_desktop.ui.tasks import Task, TaskRunner
+from icope_desktop.ui.tasks import ProgressFn, Task, TaskRunner
+from icope_desktop.ui.widgets.progress import ProgressPanel
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +71,41 @@ def failure_messages(error: BaseException) -> list[str]:
               "signalez-le au support.")]  # fmt: skip
 
 
+def render_print_pages(
+    pdf: bytes, dpi: int, progress: ProgressFn, cancel: threading.Event
+) -> list[QImage] | None:
+    """Every page as an RGB32 bitmap at `dpi` (worker thread: no widget, its own
+    document); None when cancelled."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QBuffer.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    count = document.pageCount()
+    pages: list[QImage] = []
+    try:
+        for index in range(count):
+            if cancel.is_set():
+                return None
+            size = document.pagePointSize(index)
+            width = round(size.width() / 72 * dpi)
+            height = round(width * size.height() / size.width())
+            image = document.render(index, QSize(width, height))
+            pages.append(image.convertToFormat(QImage.Format.Format_RGB32))
+            progress(index + 1, count, _("Préparation de la page {number} sur {count}…")
+                     .format(number=index + 1, count=count))  # fmt: skip
+    finally:
+        document.close()
+        buffer.close()
+    return pages
+
+
 class LetterPreview(QDialog):
     """The letter's pages as images, with Print, Save as PDF and the page count."""
 
     saved = Signal(str)  # the path written
     printed = Signal(int)  # pages sent to the printer
+    print_failed = Signal()
 
     def __init__(
         self, pdf: bytes, *, title: str, file_name: str, parent: QWidget | None = None
@@ -109,6 +147,11 @@ class LetterPreview(QDialog):
             self.page_images.append(image)
             self.page_labels.append(label)
             pages_layout.addWidget(label)
+        self.tasks = TaskRunner(parent=self)
+        self.print_task: Task | None = None
+        self.progress = ProgressPanel(self, name="print_progress")
+        self._printing: tuple[QPrinter, QPainter, list[QImage]] | None = None
+        self._printed_pages = 0
         self.pages_area.setWidget(pages)
         self.pages_area.setWidgetResizable(True)
         self.pages_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -121,6 +164,7 @@ class LetterPreview(QDialog):
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages_area, 1)
+        layout.addWidget(self.progress)
         layout.addLayout(buttons)
 
         self.print_button.clicked.connect(self._on_print_clicked)
@@ -183,34 +227,91 @@ class LetterPreview(QDialog):
         self.saved.emit(str(target))
 
     def _on_print_clicked(self) -> None:
+        if self.print_task is not None or self._printing is not None:
+            return
         printer = self.ask_printer(self)
         if printer is None:
             return
-        pages = self.print_to(printer)
+        self.start_print(printer)
+
+    def start_print(self, printer: QPrinter) -> Task:
+        """Render the pages in the thread pool; `printed` or `print_failed` follows."""
+        pdf = self.pdf
+        self._printer = printer
+        task = Task(
+            lambda progress, cancel: render_print_pages(pdf, PRINT_DPI, progress, cancel),
+            name="print-letter",
+        )
+        task.progressed.connect(self.progress.update_progress)
+        task.succeeded.connect(self._on_print_rendered)
+        task.failed.connect(self._on_print_render_failed)
+        self.print_task = task
+        self.print_button.setEnabled(False)
+        self.status_label.setText("")
+        self.progress.start(_("Préparation de l'impression…"))
+        return self.tasks.start(task)
+
+    def _on_print_rendered(self, pages: list[QImage] | None) -> None:
+        self.print_task = None
+        if pages is None:  # cancelled: the window was closed
+            self._end_print(0)
+            return
+        printer = self._printer
+        printer.setFullPage(True)  # the PDF has its own margins
+        painter = QPainter()
+        if not painter.begin(printer):
+            self._end_print(0)
+            return
+        self._printing = (printer, painter, pages)
+        self._printed_pages = 0
+        self._paint_next_page()
+
+    def _paint_next_page(self) -> None:
+        """One page per event-loop turn: the window stays live between pages."""
+        if self._printing is None:
+            return
+        printer, painter, pages = self._printing
+        index = self._printed_pages
+        if index:
+            printer.newPage()
+        painter.drawImage(QRectF(printer.paperRect(QPrinter.Unit.DevicePixel)), pages[index])
+        self._printed_pages = index + 1
+        self.progress.update_progress(
+            index + 1, len(pages), _("Envoi de la page {number} sur {count}…")
+            .format(number=index + 1, count=len(pages))
+        )  # fmt: skip
+        if self._printed_pages < len(pages):
+            QTimer.singleShot(0, self, self._paint_next_page)
+            return
+        painter.end()
+        self._printing = None
+        self._end_print(len(pages))
+
+    def _finish_printing_now(self) -> None:
+        """The window is closing (or the app locks) mid-print: send the remaining pages
+        at once rather than leave half a letter in the printer queue."""
+        while self._printing is not None:
+            self._paint_next_page()
+
+    def _on_print_render_failed(self, _error: object) -> None:
+        self.print_task = None
+        self._end_print(0)
+
+    def _end_print(self, pages: int) -> None:
+        self.progress.stop()
+        self.print_button.setEnabled(True)
         if pages:
             self.status_label.setText(_("Courrier envoyé à l'impression."))
             self.printed.emit(pages)
         else:
             self.status_label.setText(_("L'impression n'a pas pu démarrer."))
+            self.print_failed.emit()
 
-    def print_to(self, printer: QPrinter) -> int:
-        """Paint every page at 300 dpi on the printer's full paper (the PDF has its own
-        margins); return the number of pages printed (0 when the printer refused)."""
-        printer.setFullPage(True)
-        painter = QPainter()
-        if not painter.begin(printer):
-            return 0
-        try:
-            for index in range(self.page_count):
-                if index:
-                    printer.newPage()
-                size = self.document.pagePointSize(index)
-                image = self._render_page(index, round(size.width() / 72 * PRINT_DPI))
-                target = QRectF(printer.paperRect(QPrinter.Unit.DevicePixel))
-                painter.drawImage(target, image)
-        finally:
-            painter.end()
-        return self.page_count
+    def done(self, result: int) -> None:
+        if self.print_task is not None:
+            self.print_task.cancel()
+        self._finish_printing_now()
+        super().done(result)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
