@@ -3,8 +3,9 @@
 CONTEXT.md: in 2024 a mandatory yes/no question on alert handling "left many files
 awaiting processing for months". Here a decision is one of confirm (→ Step 2), invalidate
 (→ exit), or *open* (keep it, with a note and a reminder date), and nothing forces a
-choice. Confirming or invalidating is a billable act (DESIGN.md "Billing"), billed once
-per alert in the same transaction as the decision, its outbox rows and audit event.
+choice. Confirming or invalidating is a billable act (DESIGN.md "Billing") when the tariff
+table lists `ICOPE_ALERT` on that day, billed once per alert in the same transaction as
+the decision, its outbox rows and audit event.
 
 A pull never overwrites an unsynced local decision (DESIGN.md "Sync": "a download never
 overwrites unsynced local edits"): the server's fields are refreshed, the decision kept.
@@ -164,7 +165,7 @@ class AlertTaskRepository:
             row.updated_at = now
             session.flush()
             billed = None
-            if final and row.patient_id is not None:
+            if final and row.patient_id is not None and self._billable(now.date()):
                 billed = bill_act(
                     session,
                     self._tariffs,
@@ -190,6 +191,14 @@ class AlertTaskRepository:
                 entity_id=row.id,
                 details={"decision": decision.value, "billed": billed is not None},
             )
+
+    def _billable(self, day: date) -> bool:
+        """Is handling an alert a paid act on `day`? Only when the tariff table lists
+        `ICOPE_ALERT` for that day (audit item 2): unlike a Step 1 or Step 2, which the
+        programme always pays, alert handling is paid only where the programme says so,
+        and a table with no such row must not produce bills. A row with no amount still
+        bills the act "to be priced" (protocol §7.4)."""
+        return self._tariffs.find(ACT_ALERT_DECISION, day) is not None
 
     def get_task(self, task_id: AlertTaskId) -> AlertTask:
         with self._db.reading() as session:
