@@ -70,7 +70,9 @@ def item_with_answer(
             return f"{label} ({why})"
         return f"{label} ({tr('non évaluable', lang)}{sep}{why})"
     if item_id in assessment.answers:
-        return f"{label}{sep}{answer_text(item, assessment.answers[item_id], lang)}"
+        # a question already ends in "?": « … de plaisir ? oui », not « … ? : oui »
+        between = " " if label.endswith("?") else sep
+        return f"{label}{between}{answer_text(item, assessment.answers[item_id], lang)}"
     return label
 
 

@@ -191,7 +191,7 @@ class LetterService:
                 step1 = item
             else:
                 step2.append(item)
-        home = both("Domicile du patient").get(lang)
+        home = both("À domicile").get(lang)  # neutral: the patient may be a man or a woman
         finalized = view.finalized_at.date() if view.finalized_at else view.performed_on
         return LetterContext(
             sender=sender,

@@ -115,3 +115,21 @@ def test_no_other_catalog_translates_a_letter_string_differently():
         if entry.msgid in mine and entry.msgstr != mine[entry.msgid]
     ]
     assert not clashes, "\n".join(clashes)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("fr", "2 dernières semaines : peu d'intérêt ou de plaisir ? oui"),
+        ("en", "Past 2 weeks: little interest or pleasure? yes"),
+    ],
+)
+def test_a_question_and_its_answer_read_without_doubled_punctuation(lang, expected):
+    from icope_desktop.letters.context import Assessment
+    from icope_desktop.letters.result_tables import item_with_answer
+    from icope_desktop.screening import ScoringContext, score
+
+    answers = {"P1": False, "P2": True}
+    result = score("step1", answers, ScoringContext(age_years=80, visit_date=date(2025, 3, 3)))
+    line = item_with_answer(Assessment(result, answers), "P2", lang)
+    assert line.replace("\u202f", " ").replace("\u00a0", " ") == expected

@@ -112,7 +112,7 @@ def test_context_comes_from_the_store_and_the_stored_results(store):
     assert ctx.step1.result == outcome.results["step1"]
     assert ctx.evaluation == outcome.evaluation
     assert ctx.next_follow_up == date(2025, 7, 1)
-    assert ctx.visit_place == "Domicile du patient, Rezé"
+    assert ctx.visit_place == "À domicile, Rezé"
     assert ctx.care_plan[0].text == offered and ctx.care_plan[0].code == "LOCO_EXERCISE"
     assert ctx.care_plan[1].text.fr == "Kiné 2×/sem"
     assert [p.visit_date for p in ctx.history] == [date(2024, 9, 2)]
