@@ -548,10 +548,15 @@ class MainWindow(QMainWindow):
         del self.recent_patients[RECENT_PATIENTS:]
 
     def _on_patient_saved(self, patient_id: Any) -> None:
-        # The form is done: going back must not return to it.
+        """The form is done: going back must not return to it. Opened from a visit
+        ("Compléter la fiche du patient": the letter waits for the GP), it returns to
+        that visit, whose letters can then be made (audit: the visit was lost)."""
+        self.place = None
+        if self.history and self.history[-1].kind == "visit":
+            self._navigate(self.history.pop(), push=False)
+            return
         if self.history and self.history[-1] == Place("patient", patient_id):
             self.history.pop()
-        self.place = None
         self._navigate(Place("patient", patient_id))
 
     def _on_existing_requested(self, patient_id: Any) -> None:
