@@ -36,8 +36,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QObject, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QObject, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QPageSize, QPainter, QPixmap
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -61,6 +61,10 @@ log = logging.getLogger(__name__)
 PREVIEW_WIDTH_PX = 760
 """Width of a page image on screen: an A4 page readable without zooming."""
 PRINT_DPI = 300
+PREFERRED_HEIGHT_PX = 900
+FRAME_ALLOWANCE_PX = 48
+"""Title bar and borders the window manager adds outside `resize()` (Windows: ~31 px,
+GNOME: ~37 px): kept free so the bottom row stays on a 1366×768 laptop's screen."""
 
 
 def failure_messages(error: BaseException) -> list[str]:
@@ -114,7 +118,7 @@ class LetterPreview(QDialog):
         self.pdf = pdf
         self.file_name = file_name
         self.setWindowTitle(title)
-        self.resize(PREVIEW_WIDTH_PX + 80, 900)
+        self.fit_to_screen()
 
         self._buffer = QBuffer(self)
         self._buffer.setData(QByteArray(pdf))
@@ -172,6 +176,15 @@ class LetterPreview(QDialog):
         self.close_button.clicked.connect(self.accept)
         self.save_button.setDefault(True)
 
+    def fit_to_screen(self) -> None:
+        """840×900 is comfortable, but a 1366×768 laptop has ~728 px under its taskbar:
+        never taller or wider than the screen's free area, so Print and Save stay in
+        view (the pages scroll); QDialog's own placement then keeps it inside the area."""
+        area = self.screen_area(self)
+        width = min(PREVIEW_WIDTH_PX + 80, area.width() - FRAME_ALLOWANCE_PX // 4)
+        height = min(PREFERRED_HEIGHT_PX, area.height() - FRAME_ALLOWANCE_PX)
+        self.resize(max(width, 320), max(height, 240))  # QDialog keeps it on-screen
+
     @property
     def page_count(self) -> int:
         return self.document.pageCount()
@@ -188,6 +201,15 @@ class LetterPreview(QDialog):
         return self.document.render(index, QSize(width_px, height_px))
 
     # --- seams (tests replace them) ---------------------------------------------------
+
+    @classmethod
+    def screen_area(cls, widget: QWidget) -> QRect:
+        """The free area (without taskbar or dock) of the screen the window opens on."""
+        parent = widget.parentWidget()
+        screen = (parent.screen() if parent is not None else None) or widget.screen()
+        if screen is None:
+            screen = QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
 
     @classmethod
     def ask_save_path(cls, parent: QWidget, suggested: str) -> str | None:
