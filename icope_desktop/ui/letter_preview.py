@@ -29,6 +29,7 @@ file name never carries identity unless the user types it.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import tempfile
@@ -239,11 +240,8 @@ class LetterPreview(QDialog):
         try:
             write_atomically(target, self.pdf)
         except OSError as exc:
-            log.warning("letter not saved: %s", type(exc).__name__)
-            self.status_label.setText(
-                _("Le fichier n'a pas pu être enregistré ({reason}). Choisissez un autre "
-                  "dossier.").format(reason=exc.strerror or type(exc).__name__)
-            )  # fmt: skip
+            log.warning("letter not saved: %s (errno %s)", type(exc).__name__, exc.errno)
+            self.status_label.setText(save_failure_message(exc))
             return
         self.status_label.setText(_("Courrier enregistré."))
         self.saved.emit(str(target))
@@ -334,6 +332,29 @@ class LetterPreview(QDialog):
             self.print_task.cancel()
         self._finish_printing_now()
         super().done(result)
+
+
+def save_failure_message(error: OSError) -> str:
+    """What went wrong and what to do, in the user's language: the system's own text
+    (`strerror`) is English on most machines and never shown."""
+    if isinstance(error, FileNotFoundError):
+        reason = _("ce dossier n'existe pas (ou plus). Choisissez un autre dossier.")
+    elif isinstance(error, PermissionError) or error.errno == errno.EROFS:
+        reason = _("vous n'avez pas le droit d'écrire dans ce dossier, ou le support est "
+                   "protégé en écriture. Choisissez un autre dossier, par exemple "
+                   "Documents.")  # fmt: skip
+    elif error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        reason = _("le disque est plein. Libérez de la place ou choisissez un autre "
+                   "disque ou une clé USB.")  # fmt: skip
+    elif isinstance(error, IsADirectoryError) or error.errno in (
+        errno.ENAMETOOLONG, errno.EINVAL
+    ):
+        reason = _("ce nom de fichier n'est pas accepté. Choisissez un nom plus court, "
+                   "sans caractères spéciaux.")  # fmt: skip
+    else:
+        reason = _("le système a refusé l'écriture. Réessayez ou choisissez un autre "
+                   "dossier.")  # fmt: skip
+    return _("Le fichier n'a pas pu être enregistré : {reason}").format(reason=reason)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
