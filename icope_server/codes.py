@@ -44,6 +44,10 @@ EXIT_REASONS: Final = (
     "other",
 )
 GP_LETTER_CATEGORY: Final = "gp-letter"
+ALERT_DECISION_ACT: Final = "alert-decision"
+"""Act code of a ChargeItem billing the handling of an alert: it names its Task in
+`supportingInformation` (docs/SYNC_PROTOCOL.md §7.4), and is accepted only for a Task the
+caller holds and has decided (confirmed or invalidated)."""
 REPLACES_EXTENSION: Final = "https://icope.example/fhir/StructureDefinition/replaces"
 """Extension of an Encounter that corrects a finalized visit: `valueReference` to the
 Encounter it replaces (docs/SYNC_PROTOCOL.md §7.2)."""

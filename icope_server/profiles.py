@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from icope_server.codes import GP_LETTER_CATEGORY, ICOPE_CS, REPLACES_EXTENSION
+from icope_server.codes import ALERT_DECISION_ACT, GP_LETTER_CATEGORY, ICOPE_CS, REPLACES_EXTENSION
 from icope_server.outcome import Issue
 from icope_server.validation import Where
 
@@ -179,6 +179,17 @@ def charge_item_issues(resource: dict[str, Any], where: Where) -> list[Issue]:
                 "required",
             )
         )
+    if codings and codings[0].get("code") == ALERT_DECISION_ACT and alert_task_id(resource) is None:
+        issues.append(
+            where.field_issue(
+                "supportingInformation",
+                "alert-task-missing",
+                "doit contenir une seule référence « Task/<id> » : l'alerte dont la décision "
+                "est facturée",
+                "must hold exactly one 'Task/<id>' reference: the alert whose decision is billed",
+                "required",
+            )
+        )
     money = resource.get("priceOverride")
     if money is not None and (
         _cents(money) is None or not isinstance(money, dict) or money.get("currency") != "EUR"
@@ -195,6 +206,29 @@ def charge_item_issues(resource: dict[str, Any], where: Where) -> list[Issue]:
             )
         )
     return issues
+
+
+def is_alert_decision(resource: dict[str, Any]) -> bool:
+    codings = _codings(resource.get("code"))
+    return bool(codings) and codings[0].get("code") == ALERT_DECISION_ACT
+
+
+def alert_task_id(resource: dict[str, Any]) -> str | None:
+    """The server id of the Task an alert-decision ChargeItem bills: its only
+    `supportingInformation` reference of the form `Task/<id>` (R4 has no element for
+    "the request this charge is for"; supportingInformation is Reference(Any))."""
+    found = [
+        reference_of(item)
+        for item in resource.get("supportingInformation") or []
+        if isinstance(item, dict)
+    ]
+    tasks = [ref for ref in found if ref and ref.startswith("Task/")]
+    if len(tasks) != 1:
+        return None
+    task_id = tasks[0].removeprefix("Task/")
+    if not task_id or "/" in task_id or len(task_id) > 64:
+        return None
+    return task_id
 
 
 def charge_act(resource: dict[str, Any]) -> ChargeAct:

@@ -514,3 +514,61 @@ def apply_decision(
         alert.decided_at = utcnow() if decision.status == "completed" else None
     record_change(session, account_id, task.id)
     return task, True
+
+
+# -- billing an alert's handling ------------------------------------------------------------
+
+DECIDED = ("confirmed", "invalidated")
+
+
+def alert_charge_issues(
+    session: Session, account_id: int, charge_item: dict[str, Any], where: Where
+) -> list[Issue]:
+    """An alert-decision ChargeItem bills a decision the server accepted: its Task
+    (`supportingInformation`, profiles.alert_task_id) is the caller's and he confirmed or
+    invalidated it. Otherwise a refused or never-sent decision (the alert was reassigned,
+    or is still open) would still be paid (docs/SYNC_PROTOCOL.md §7.4)."""
+    from icope_server.profiles import alert_task_id
+
+    task_id = alert_task_id(charge_item)
+    if task_id is None:  # refused earlier by charge_item_issues
+        return []
+    task = session.get(StoredResource, task_id)
+    alert = session.get(AlertTask, task_id) if task is not None else None
+    if task is None or task.resource_type != "Task" or alert is None:
+        return [
+            where.field_issue(
+                "supportingInformation",
+                "alert-task-not-found",
+                f"désigne une alerte inconnue du serveur (Task/{task_id}) : l'acte n'est "
+                "pas facturé",
+                f"names an alert the server does not know (Task/{task_id}): the act is not "
+                "billed",
+                "not-found",
+            )
+        ]
+    if task.account_id != account_id or alert.account_id != account_id:
+        return [
+            where.field_issue(
+                "supportingInformation",
+                "alert-not-yours",
+                "désigne une alerte qui ne vous est plus attribuée (réattribuée à un autre "
+                "praticien) : sa décision et son acte ne sont pas acceptés",
+                "names an alert no longer assigned to you (reassigned to another "
+                "practitioner): its decision and act are not accepted",
+                "business-rule",
+            )
+        ]
+    if alert.status not in DECIDED:
+        return [
+            where.field_issue(
+                "supportingInformation",
+                "alert-not-decided",
+                "désigne une alerte que le serveur n'a pas vue confirmée ou invalidée : "
+                "envoyez la décision (PUT Task) dans le même Bundle ou avant l'acte",
+                "names an alert the server has not seen confirmed or invalidated: send the "
+                "decision (PUT Task) in the same Bundle or before the act",
+                "business-rule",
+            )
+        ]
+    return []

@@ -36,6 +36,8 @@ from icope_server.outcome import FhirError, Issue, fail
 from icope_server.profiles import (
     charge_item_issues,
     encounter_issues,
+    is_alert_decision,
+    is_billable,
     is_gp_letter,
     letter_issues,
 )
@@ -54,7 +56,7 @@ from icope_server.resources import (
     search_identifier,
     update_resource,
 )
-from icope_server.tasks import Decision, apply_decision, parse_decision
+from icope_server.tasks import Decision, alert_charge_issues, apply_decision, parse_decision
 from icope_server.validation import Where, validate_resource
 from icope_server.versions import record_encounter
 
@@ -377,6 +379,23 @@ def execute(session: Session, caller: Caller, plan: list[PlannedEntry]) -> Outco
             continue
         entry.existing = existing.get((entry.resource_type, entry.business_id))
         entry.server_id = entry.existing.id if entry.existing else new_id()
+    # Decisions first: an alert-decision ChargeItem is judged on its Task as decided by
+    # this Bundle, wherever the two entries stand in it.
+    decided = {
+        entry.index: _write(session, caller, entry, entry.resource)
+        for entry in plan
+        if entry.kind == "decision"
+    }
+    alert_issues = [
+        issue
+        for entry in plan
+        if entry.resource_type == "ChargeItem"
+        and is_billable(entry.resource)
+        and is_alert_decision(entry.resource)
+        for issue in alert_charge_issues(session, caller.account_id, entry.resource, entry.where)
+    ]
+    if alert_issues:
+        raise FhirError(422, alert_issues)
     resolver = _Resolver(session, caller, plan)
     bodies = [
         entry.resource
@@ -410,6 +429,8 @@ def execute(session: Session, caller: Caller, plan: list[PlannedEntry]) -> Outco
     for entry, body in zip(plan, bodies, strict=True):
         if entry.index in created:
             status, row, changed = "201 Created", created[entry.index], True
+        elif entry.index in decided:
+            status, row, changed = decided[entry.index]
         else:
             status, row, changed = _write(session, caller, entry, body)
         responses.append(_response_entry(row, status))

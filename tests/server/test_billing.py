@@ -139,7 +139,7 @@ def test_an_act_without_an_amount_is_exported_to_be_priced(server):
         entry["resource"].pop("priceOverride", None)  # the visit's Step 1 act, unpriced
     priced, unpriced_step2 = new_urn(), new_urn()
     extra = transaction(
-        create(charge_item(priced, p, code="alert-decision", label="Alerte", day="2025-06-03",
+        create(charge_item(priced, p, code="home-visit", label="Visite", day="2025-06-03",
                            amount=15.0), priced),
         create(charge_item(unpriced_step2, p, code="step2", label="Step 2", day="2025-06-10",
                            amount=None), unpriced_step2),
@@ -163,7 +163,7 @@ def test_an_act_without_an_amount_is_exported_to_be_priced(server):
             if row["practitioner_rpps"] == nurse.rpps]
     assert [(r["act_id"], r["act_code"], r["amount_eur"], r["price_status"]) for r in rows] == [
         (urns["charge"], "step1", "", "to_be_priced"),
-        (priced, "alert-decision", "15.00", "priced"),
+        (priced, "home-visit", "15.00", "priced"),
         (unpriced_step2, "step2", "", "to_be_priced"),
     ]
     info = next(b for b in batches(server.db) if b.batch_id == batch)
