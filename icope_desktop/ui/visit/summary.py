@@ -8,6 +8,7 @@ recommendations (clinical spec §5) merged with what the practitioner changed.
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -69,6 +70,19 @@ def domain_name(code: str) -> str:
         return Domain(code).label.get(current_language())
     except ValueError:
         return code
+
+
+def alert_html(alert: Alert) -> str:
+    """The alert with its priority as a coloured tag ("Priorité : élevée"), not the raw
+    bracketed level ("[élevée]", "[URGENTE]") the audit found hard to read."""
+    lang = current_language()
+    level = _("Priorité : {level}").format(level=alert.severity.label.get(lang).lower())
+    colour = SEVERITY_COLOURS[alert.severity]
+    tag = (
+        f'<span style="background-color: {colour}; color: #ffffff; font-weight: bold;">'
+        f"&nbsp;{html.escape(level)}&nbsp;</span>"
+    )
+    return f"{tag}&nbsp; {html.escape(alert.message.get(lang))}"
 
 
 class PlanLineEditor(QWidget):
@@ -181,12 +195,13 @@ class SummaryPanel(QWidget):
         self.content_layout.addWidget(results)
 
         plan, plan_layout = _card(_("Plan de soins (recommandations)"), content)
-        plan_hint = QLabel(
+        self.plan_hint = QLabel(
             _("Cochez celles à retenir, modifiez leur texte si besoin, ou ajoutez les vôtres."),
             plan,
         )
-        plan_hint.setProperty("role", "help")
-        plan_layout.addWidget(plan_hint)
+        self.plan_hint.setObjectName("plan_hint")
+        self.plan_hint.setProperty("role", "help")
+        plan_layout.addWidget(self.plan_hint)
         self.plan_layout = QVBoxLayout()
         plan_layout.addLayout(self.plan_layout)
         self.add_line_button = QPushButton(_("+ Ajouter une recommandation"), plan)
@@ -313,7 +328,8 @@ class SummaryPanel(QWidget):
         if not evaluation.alerts:
             self.alerts_layout.addWidget(QLabel(_("Aucune alerte.")))
         for alert in evaluation.alerts:
-            label = QLabel(f"[{alert.severity.label.get(lang)}] {alert.message.get(lang)}")
+            label = QLabel(alert_html(alert))
+            label.setTextFormat(Qt.TextFormat.RichText)
             label.setWordWrap(True)
             weight = "bold" if alert.severity >= Severity.HIGH else "normal"
             colour = SEVERITY_COLOURS[alert.severity]
@@ -361,7 +377,8 @@ class SummaryPanel(QWidget):
         self.missing_button.setVisible(bool(missing_count) and not read_only)
         self.finalize_button.setVisible(not read_only)
         self.amend_button.setVisible(read_only)
-        self.add_line_button.setEnabled(not read_only)
+        self.plan_hint.setVisible(not read_only)  # a final plan is not edited here
+        self.add_line_button.setVisible(not read_only)
         self._updating = False
 
     def _show_plan(self, plan: list[PlanLine]) -> None:
