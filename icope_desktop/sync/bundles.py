@@ -51,6 +51,9 @@ class Entry:
     resource: dict[str, Any]
     business_id: uuid.UUID
     method: Method = "POST"
+    url: str | None = None
+    """A literal request URL (`Task/<server id>` for an alert decision, §5.3) instead of
+    the conditional one built from the business id."""
 
     @property
     def resource_type(self) -> str:
@@ -83,6 +86,8 @@ def _errors(exc: Exception) -> list[dict[str, Any]]:
 
 
 def _request(entry: Entry) -> dict[str, str]:
+    if entry.url is not None:
+        return {"method": entry.method, "url": entry.url}
     condition = f"identifier={BUSINESS_ID_SYSTEM}|{urn(entry.business_id)}"
     if entry.method == "PUT":
         return {"method": "PUT", "url": f"{entry.resource_type}?{condition}"}

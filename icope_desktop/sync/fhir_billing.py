@@ -21,7 +21,12 @@ from icope_desktop.sync.identifiers import ICOPE_CS, business_identifier, refere
 WIRE_CODES = {ACT_STEP1: "step1", ACT_STEP2: "step2", ACT_ALERT_DECISION: "alert-decision"}
 
 
-def charge_item_entry(line: BillingLine, tariffs: TariffTable) -> Entry:
+def charge_item_entry(
+    line: BillingLine, tariffs: TariffTable, *, task_server_id: str | None = None
+) -> Entry:
+    """The ChargeItem of `line`; an alert decision's names its Task (`task_server_id`) in
+    `supportingInformation`, the server's link from a bill to the decision it pays
+    (/work/notes/CHARGEITEM_TASK_LINK.md, protocol §7.4: R4 has no element for it)."""
     tariff = tariffs.find(line.act_code, line.act_date)
     label = tariff.label.fr if tariff else line.act_code
     resource: dict[str, Any] = {
@@ -44,6 +49,8 @@ def charge_item_entry(line: BillingLine, tariffs: TariffTable) -> Entry:
         resource["priceOverride"] = {"value": line.amount_cents / 100, "currency": "EUR"}
     if line.source_kind == "visit":
         resource["context"] = reference("Encounter", line.source_id)
+    if task_server_id is not None:
+        resource["supportingInformation"] = [{"reference": f"Task/{task_server_id}"}]
     if line.practitioner_id:
         resource["enterer"] = reference("Practitioner", line.practitioner_id)
     return Entry(checked(resource), line.id)

@@ -13,8 +13,12 @@ DESIGN.md "Sync" and issue 7: exactly once, and a bad record never blocks the ot
   act with no amount is not one of them: it goes out "to be priced" (protocol §7.4).
 * Transport failures are retried by the transport with the same key; if they persist the
   push stops and every unsent record stays waiting for the next sync.
-* Alert decisions are `PUT Task/<id>` requests (§5.3), one per alert, after the Bundles
-  (the decision's ChargeItem travels in a Bundle like any billing line).
+* Alert decisions go after the other Bundles, one transaction Bundle per alert: the
+  `PUT Task/<id>` entry first (§5.3), then the decision's ChargeItem, which names its Task
+  (`supportingInformation`). All or nothing (audit item 3): a decision the server refuses
+  (alert reassigned, already decided) refuses its bill too, so no act is paid for a
+  decision that was never recorded. A bill refused on its own leaves the decision to go
+  alone. A bill whose decision was sent in an earlier sync goes alone.
 """
 
 from __future__ import annotations
@@ -55,12 +59,15 @@ from icope_desktop.sync.errors import Cancelled, CannotMap, ProtocolMismatch, en
 from icope_desktop.sync.fhir_billing import charge_item_entry
 from icope_desktop.sync.fhir_letters import letter_entries
 from icope_desktop.sync.fhir_people import gp_resource, patient_resource, practitioner_resource
-from icope_desktop.sync.fhir_tasks import decision_body, parse_task
+from icope_desktop.sync.fhir_tasks import decision_body
 from icope_desktop.sync.fhir_visit import VisitMapper
 from icope_desktop.sync.heap import collect_young
 from icope_desktop.sync.transport import HttpTransport, Refused
 
 log = logging.getLogger(__name__)
+
+ALERT_SOURCE = "alert_task"
+"""`BillingLine.source_kind` of an alert decision's bill (store/alerts.py)."""
 
 ProgressFn = Callable[[int, int, str], None]
 PAGE_SIZE = 500
@@ -71,6 +78,10 @@ in flight, so each page starts after the last row taken instead of re-reading th
 RECORD_GONE = Text(
     fr="Ce dossier n'existe plus localement ; rien n'a été envoyé.",
     en="This record no longer exists locally; nothing was sent.",
+)
+DECISION_REFUSED = Text(
+    fr="Non facturé : le serveur a refusé la décision sur cette alerte.",
+    en="Not billed: the server refused the decision on this alert.",
 )
 TASK_GONE = Text(
     fr="Cette alerte n'est plus attribuée à vous sur le serveur (réattribuée ou retirée).",
@@ -139,8 +150,9 @@ class Pusher:
         ready: queue.Queue[_Prepared | BaseException | None] = queue.Queue(maxsize=2)
         stop = threading.Event()
         decisions: list[OutboxItem] = []
+        bills: dict[UUID, OutboxItem] = {}
         producer = threading.Thread(
-            target=self._produce, args=(ready, stop, decisions, report), daemon=True
+            target=self._produce, args=(ready, stop, decisions, bills, report), daemon=True
         )
         producer.start()
         done = 0
@@ -170,7 +182,16 @@ class Pusher:
         for item in decisions:
             if cancel.is_set():
                 raise Cancelled()
-            self._send_decision(item, report)
+            bill = bills.pop(item.entity_id, None)
+            self._send_decision(item, bill, report)
+            done += 1 + (bill is not None)
+            progress(min(done, total), total, label)
+        for bill in bills.values():  # their decision reached the server in an earlier sync
+            if cancel.is_set():
+                raise Cancelled()
+            unit = self._unit(bill, report)
+            if unit is not None:
+                self._send([unit], report)
             done += 1
             progress(min(done, total), total, label)
         return report
@@ -180,9 +201,11 @@ class Pusher:
         ready: queue.Queue[_Prepared | BaseException | None],
         stop: threading.Event,
         decisions: list[OutboxItem],
+        bills: dict[UUID, OutboxItem],
         report: PushReport,
     ) -> None:
-        """Map records in outbox order and hand over each Bundle as soon as it is full."""
+        """Map records in outbox order and hand over each Bundle as soon as it is full;
+        alert decisions and their bills (by alert id) are kept for their own Bundles."""
         try:
             after: int | None = None
             current: list[_Unit] = []
@@ -197,6 +220,10 @@ class Pusher:
                         return
                     if item.entity is EntityKind.ALERT_TASK:
                         decisions.append(item)
+                        continue
+                    alert = self._billed_alert(item)
+                    if alert is not None:
+                        bills[alert] = item
                         continue
                     unit = self._unit(item, report)
                     if unit is None:
@@ -257,8 +284,21 @@ class Pusher:
             )
         if kind is EntityKind.BILLING_LINE:
             line = self._billing_line(item.entity_id)
-            return [charge_item_entry(line, self.tariffs)]
+            task = None
+            if line.source_kind == ALERT_SOURCE:
+                task = repos.alerts.get_task(AlertTaskId(line.source_id)).server_id
+            return [charge_item_entry(line, self.tariffs, task_server_id=task)]
         raise CannotMap(RECORD_GONE)
+
+    def _billed_alert(self, item: OutboxItem) -> UUID | None:
+        """The alert an alert-decision bill pays for; None for any other record."""
+        if item.entity is not EntityKind.BILLING_LINE:
+            return None
+        try:
+            line = self._billing_line(item.entity_id)
+        except CannotMap:
+            return None  # mapped, hence rejected, with the other records
+        return line.source_id if line.source_kind == ALERT_SOURCE else None
 
     def _billing_line(self, line_id: UUID) -> BillingLine:
         if self._lines is None or line_id not in self._lines:
@@ -309,26 +349,58 @@ class Pusher:
         self._send(units[:middle], report)
         self._send(units[middle:], report)
 
-    def _send_decision(self, item: OutboxItem, report: PushReport) -> None:
+    def _send_decision(
+        self, item: OutboxItem, bill: OutboxItem | None, report: PushReport
+    ) -> None:
         try:
             alert = self.repos.alerts.get_task(AlertTaskId(item.entity_id))
             body = decision_body(alert, step2_planned=alert.decided_at)
-        except CannotMap as problem:
-            self._reject(item, problem.message, report)
+        except (CannotMap, StoreError) as problem:
+            reason = problem.message if isinstance(problem, CannotMap) else RECORD_GONE
+            self._reject(item, reason, report)
+            if bill is not None:
+                self._reject(bill, DECISION_REFUSED, report)
             return
-        except StoreError:
-            self._reject(item, RECORD_GONE, report)
-            return
+        units: list[_Unit] = []
         if body is not None:
-            try:
-                stored = self.transport.put_task(alert.server_id, body)
-            except Refused as refused:
-                reason = TASK_GONE if refused.status == 404 else refused.message()
-                self._reject(item, reason, report)
+            task = Entry(body, alert.id, "PUT", url=f"Task/{alert.server_id}")
+            units.append(_Unit(item, (task,), 0))
+        else:  # kept open without a note: nothing to tell the server
+            report.sent += self.repos.outbox.mark_sent(item)
+        if bill is not None:
+            unit = self._unit(bill, report)
+            if unit is not None:
+                units.append(unit)
+        if units:
+            self._send_together(units, report)
+
+    def _send_together(self, units: list[_Unit], report: PushReport) -> None:
+        """A decision and its bill in one Bundle, decision first (audit item 3)."""
+        body = _body(units)
+        try:
+            self.transport.post_transaction(body, idempotency_key(body, _rows(units)))
+        except Refused as refused:
+            if refused.code == "idempotency-key-reused":
+                raise ProtocolMismatch() from None
+            decision = units[0]
+            named = refused.entries
+            if len(units) > 1 and named and not named & set(range(len(decision.entries))):
+                for unit in units[1:]:  # the bill alone was refused: the decision goes
+                    self._reject(unit.item, _issues_for(refused, unit, units), report)
+                self._send_together([decision], report)
                 return
-            pulled = parse_task(stored)
-            self.repos.alerts.upsert_pulled([pulled.alert])
-        report.sent += self.repos.outbox.mark_sent(item)
+            gone = refused.status == 404 or refused.code == "not-found"
+            first = TASK_GONE if gone else refused.message()
+            if decision.item.entity is EntityKind.ALERT_TASK:
+                self._reject(decision.item, first, report)
+            for unit in units:
+                if unit.item.entity is EntityKind.BILLING_LINE:
+                    reason = DECISION_REFUSED if unit is not decision else refused.message()
+                    self._reject(unit.item, reason, report)
+            return
+        report.bundles += 1
+        report.resources += sum(len(unit.entries) for unit in units)
+        report.sent += self.repos.outbox.mark_sent([unit.item for unit in units])
 
     def _reject(self, item: OutboxItem, reason: Text, report: PushReport) -> None:
         if self.repos.outbox.mark_rejected(item, encode_reason(reason)):
