@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
@@ -78,6 +79,28 @@ def run_modal(dialog: QDialog) -> int:
     if dialog.property(INTERRUPTED):
         return QDialog.DialogCode.Rejected.value
     return int(result)
+
+
+def _is_path(line: str) -> bool:
+    """A line that is only an absolute file path (how `user_message` gives the log)."""
+    from pathlib import PurePosixPath, PureWindowsPath
+
+    line = line.strip()
+    return bool(line) and (
+        PurePosixPath(line).is_absolute() or PureWindowsPath(line).is_absolute()
+    )
+
+
+def readable_list(parts: list[str]) -> str:
+    """"Même date de naissance, nom proche, mêmes prénoms": one sentence, a capital only
+    at its start (acronyms such as INS kept)."""
+
+    def lowered(part: str) -> str:
+        if len(part) > 1 and part[0].isupper() and part[1].islower():
+            return part[0].lower() + part[1:]
+        return part
+
+    return ", ".join([parts[0], *(lowered(part) for part in parts[1:])]) if parts else ""
 
 
 def _owned_by(widget: QWidget, owner: QWidget) -> bool:
@@ -161,13 +184,34 @@ class ErrorDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
-        label = QLabel(text, self)
+        lines = text.split("\n")
+        path = lines.pop() if lines and _is_path(lines[-1]) else None
+        label = QLabel("\n".join(lines).rstrip(), self)
         label.setObjectName("error_text_label")
         label.setWordWrap(True)
         label.setMinimumWidth(480)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(label)
+        self.path_edit: QLineEdit | None = None
+        if path is not None:
+            # A word-wrapped label broke the log path after a "/" (audit): one line the
+            # support can select, scroll or copy whole.
+            row = QHBoxLayout()
+            self.path_edit = QLineEdit(path, self)
+            self.path_edit.setObjectName("path_edit")
+            self.path_edit.setReadOnly(True)
+            self.path_edit.setCursorPosition(0)
+            self.path_edit.setMinimumHeight(TOUCH_HEIGHT - 4)
+            copy = BigButton(_("Copier le chemin"), self, name="copy_path_button")
+            copy.clicked.connect(self._copy_path)
+            row.addWidget(self.path_edit, 1)
+            row.addWidget(copy)
+            layout.addLayout(row)
         layout.addWidget(_buttons_row(self, _("Fermer"), None))
+
+    def _copy_path(self) -> None:
+        if self.path_edit is not None:
+            QApplication.clipboard().setText(self.path_edit.text())
 
     @classmethod
     def show_message(cls, parent: QWidget | None, title: str, text: str) -> None:
@@ -212,12 +256,13 @@ class DuplicateDialog(QDialog):
         self.candidates_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for candidate in candidates:
             summary = candidate.summary
-            reasons = ", ".join(reason.get() for reason in candidate.reasons)
+            reasons = readable_list([reason.get() for reason in candidate.reasons])
             text = _("{name}, né(e) le {date}").format(
                 name=summary_name(summary), date=format_date(summary.birth_date)
             )
             if summary.city:
                 text += f" — {summary.city}"
+            reasons = _("Points relevés : {reasons}.").format(reasons=reasons)
             item = QListWidgetItem(f"{text}\n{reasons}")
             item.setData(Qt.ItemDataRole.UserRole, summary.id)
             self.candidates_list.addItem(item)

@@ -118,9 +118,8 @@ def user_message(exc: BaseException, log_path: Path | None = None) -> tuple[str,
     )
     if log_path is not None:
         text += "\n\n" + _(
-            "Pour le support, le journal technique (sans aucune donnée patient) est ici : "
-            "{path}"
-        ).format(path=str(log_path))
+            "Pour le support, le journal technique (sans aucune donnée patient) est ici :"
+        ) + "\n" + str(log_path)  # on its own line: the dialog shows it whole, to copy
     return _("Erreur inattendue"), text
 
 

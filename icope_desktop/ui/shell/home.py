@@ -309,7 +309,7 @@ class HomePage(QWidget):
             if domains:
                 text += f" — {domains}"
             # the person first: the line is elided at its end when the domains are many
-            text = (who or _("patient à identifier")) + "\n" + text
+            text = (who or _("Patient à identifier")) + "\n" + text
             self.alerts_list.add_line(text, alert.id)
         if not overview.alerts:
             self.alerts_list.add_line(_("Aucune alerte à traiter."))

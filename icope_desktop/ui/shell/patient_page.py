@@ -62,20 +62,27 @@ class PatientPage(QWidget):
         if patient.data.city:
             facts.append(patient.data.city)
         heading.addWidget(hint_label(" · ".join(facts), page, name="patient_facts_label"))
-        if getattr(services, "sync", None) is not None:
-            # The sync part's per-record status: waiting / sent / rejected and why.
+        self.sync_badge: QLabel | None = None
+        if getattr(services, "sync", None) is not None and services.settings.sync_overview(
+        ).server_set:
+            # The sync part's per-record status (waiting / sent / rejected and why), said
+            # of the regional server; with no server set nothing is ever sent, so a bare
+            # "En attente d'envoi" would only puzzle (audit).
             from icope_desktop.store.records import EntityKind
             from icope_desktop.ui.sync.record_status import RecordSyncBadge
 
+            row = QHBoxLayout()
+            row.addWidget(hint_label(_("Serveur régional :"), page, name="sync_badge_label"))
             self.sync_badge = RecordSyncBadge(services.sync, page)
             self.sync_badge.show_record(EntityKind.PATIENT, patient_id)
-            heading.addWidget(self.sync_badge)
+            row.addWidget(self.sync_badge, 1)
+            heading.addLayout(row)
         top.addLayout(heading, 1)
         self.edit_button = BigButton(_("Modifier le dossier"), page, name="edit_button")
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.patient_id))
         top.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
         self.new_visit_button = BigButton(
-            _("Nouvelle visite (Step 1)"), page, primary=True, name="new_visit_button"
+            _("Nouvelle visite (étape 1)"), page, primary=True, name="new_visit_button"
         )
         self.new_visit_button.clicked.connect(self._on_new_visit_clicked)
         top.addWidget(self.new_visit_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -120,7 +127,10 @@ class PatientPage(QWidget):
             # empty charts (seen on the screenshots).
             history.body.addWidget(
                 hint_label(
-                    _("Aucune visite pour l'instant : commencez par « Nouvelle visite (Step 1) »."),
+                    _(
+                        "Aucune visite pour l'instant : commencez par « Nouvelle visite "
+                        "(étape 1) »."
+                    ),
                     history,
                     name="no_visit_label",
                 )

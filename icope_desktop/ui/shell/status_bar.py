@@ -36,7 +36,11 @@ class ShellStatusBar(QStatusBar):
         self, waiting: int, rejected: int, last_sync: datetime | None, server_set: bool
     ) -> None:
         self.waiting = waiting
-        if waiting == 0:
+        if not server_set:
+            # nothing is ever sent without a server: a count "waiting to be sent" beside
+            # "no server configured" read as a fault (audit)
+            text = _("Tout est enregistré sur cet ordinateur")
+        elif waiting == 0:
             text = _("Rien en attente d'envoi")
         elif waiting == 1:
             text = _("1 élément en attente d'envoi au serveur")

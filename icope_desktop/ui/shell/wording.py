@@ -16,9 +16,9 @@ from icope_desktop.services.patients import age_on, format_date, summary_name
 
 def visit_kind_label(kind: str) -> str:
     return {
-        "step1": _("Step 1 (repérage)"),
-        "step2": _("Step 2 (évaluation approfondie)"),
-        "follow_up": _("Suivi (Step 1 à 6 mois)"),
+        "step1": _("Étape 1 (repérage)"),
+        "step2": _("Étape 2 (évaluation approfondie)"),
+        "follow_up": _("Suivi (étape 1 à 6 mois)"),
     }.get(kind, kind)
 
 

@@ -88,5 +88,5 @@ def test_an_alert_not_yet_linked_names_the_person_and_its_source(qtbot, make_win
     lines = window.current_page().alerts_list.texts()
     assert lines[0].startswith("GUÉRIN Marcelle — dossier à rattacher\n")
     assert "Alerte du 01/03/2025 (auto-évaluation) : 3 capacité(s)" in lines[0]
-    assert lines[1].startswith("patient à identifier\n")
+    assert lines[1].startswith("Patient à identifier\n")
     assert "(acteur de l'amont)" in lines[1]
