@@ -6,6 +6,10 @@ is held for at most the protocol's 10 s, so the stopwatch stops by itself there;
 chair test stops at 60 s and is then recorded with the item's "over" token (">60").
 Both limits are read from the instrument definition and the thresholds file, never
 restated here.
+
+The running time shows only while the stopwatch runs: the field beside it holds the
+recorded time. An idle "0,00 s" next to a typed 10,00 read as a second, contradicting
+value (audit item 8).
 """
 
 from __future__ import annotations
@@ -77,7 +81,6 @@ class Stopwatch(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(30)
         self._timer.timeout.connect(self._on_timer_timeout)
-        self._show(0.0)
         self._update_button()
         tip = _("Espace : démarrer / arrêter le chronomètre")
         if cap is not None:
@@ -105,6 +108,7 @@ class Stopwatch(QWidget):
         if self.is_running:
             return
         self._started_at = self.clock()
+        self._show(0.0)
         self._timer.start()
         self._update_button()
         self.started.emit()
@@ -122,12 +126,13 @@ class Stopwatch(QWidget):
         """Stop without recording (the page closes, the item is marked not assessable)."""
         self._started_at = None
         self._timer.stop()
+        self.time_label.clear()
         self._update_button()
 
     def _finish(self, seconds: float, token: str | None) -> None:
         self._started_at = None
         self._timer.stop()
-        self._show(seconds)
+        self.time_label.clear()  # the field now holds the time
         self._update_button()
         self.stopped.emit(token if token is not None else seconds)
 
