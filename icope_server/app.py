@@ -33,6 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from icope_server.accounts import Caller, authenticate
 from icope_server.capability import SOFTWARE_VERSION, capability_statement
+from icope_server.charge_feed import pull_charge_items
 from icope_server.codes import READABLE_TYPES
 from icope_server.db import Database
 from icope_server.idempotency import StoredResult, check_key, request_hash, run_once
@@ -592,7 +593,8 @@ def _install_routes(app: FastAPI, settings: Settings, db: Database) -> None:
 
     @app.get(
         "/{resource_type}",
-        summary="Search the caller's resources by identifier; Task feed by cursor",
+        summary="Search the caller's resources by identifier; Task and ChargeItem feeds by "
+        "cursor",
         tags=["FHIR"],
         response_class=Response,
         responses={200: FHIR_RESPONSE, **errors},
@@ -604,14 +606,17 @@ def _install_routes(app: FastAPI, settings: Settings, db: Database) -> None:
         identifier: Annotated[
             str | None, Query(max_length=600, description="system|value")
         ] = None,
-        cursor: Annotated[str | None, Query(max_length=64, description="Task only")] = None,
+        cursor: Annotated[
+            str | None, Query(max_length=64, description="Task and ChargeItem feeds")
+        ] = None,
         owner: Annotated[str | None, Query(max_length=200, description="Task only")] = None,
         count: Annotated[int | None, Query(alias="_count", ge=1, le=MAX_COUNT)] = None,
     ) -> Response:
         rtype = str(resource_type.value)
         if any("\x00" in value for value in request.query_params.values()):
             raise _nul_refused()
-        allowed = {"identifier", "_count"} | ({"cursor", "owner"} if rtype == "Task" else set())
+        feeds = {"Task": {"cursor", "owner"}, "ChargeItem": {"cursor"}}
+        allowed = {"identifier", "_count"} | feeds.get(rtype, set())
         unknown = sorted(set(request.query_params.keys()) - allowed)
         if unknown:
             raise fail(
@@ -624,7 +629,7 @@ def _install_routes(app: FastAPI, settings: Settings, db: Database) -> None:
         self_url = f"{_base_url(request, settings)}{rtype}"
         if request.url.query:
             self_url += "?" + request.url.query
-        if identifier is not None or rtype != "Task":
+        if identifier is not None or rtype not in feeds:
             if identifier is None:
                 raise fail(
                     400,
@@ -652,6 +657,17 @@ def _install_routes(app: FastAPI, settings: Settings, db: Database) -> None:
             )
         position = parse_cursor(cursor)
         size = count or 100
+        base = _base_url(request, settings)
+        if rtype == "ChargeItem":
+            with db.read() as session:
+                page = pull_charge_items(session, caller.account_id, position, size)
+            next_url = f"{base}ChargeItem?cursor={page.cursor}&_count={size}"
+            request.state.counts = f"results={len(page.resources)} cursor={page.cursor}"
+            return fhir_response(
+                _searchset(request, settings, page.resources, total=page.total,
+                           self_url=self_url, next_url=next_url),
+                headers={"ICOPE-Cursor": page.cursor},
+            )
         mine = owner is None or owner in (
             f"Practitioner/{caller.practitioner_id}",
             caller.practitioner_id,
@@ -662,7 +678,6 @@ def _install_routes(app: FastAPI, settings: Settings, db: Database) -> None:
             resources, total, next_cursor = page.resources, page.total, page.cursor
         else:
             resources, total, next_cursor = [], 0, str(position)
-        base = _base_url(request, settings)
         owner_part = f"owner={owner}&" if owner else ""
         next_url = f"{base}Task?{owner_part}cursor={next_cursor}&_count={size}"
         request.state.counts = f"results={len(resources)} cursor={next_cursor}"

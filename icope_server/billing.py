@@ -11,7 +11,9 @@ exports and retries. Three guards:
   never bills twice, as on the desktop, which bills amendments against the original;
 * an export claims its lines with one `UPDATE … WHERE status = 'pending'`, so two exports
   running at once never share a line, and the batch's lines are kept: a lost file is
-  written again from its batch (`billing export --batch N`), not re-exported.
+  written again from its batch (`billing export --batch N`), not re-exported. The claimed
+  ChargeItems become `billed` in the same transaction, a change the practitioner's
+  desktop pulls (`charge_feed.py`, docs/SYNC_PROTOCOL.md §7.6).
 
 An act is billable with or without an amount (docs/SYNC_PROTOCOL.md §7.4): a ChargeItem
 without `priceOverride` is a line with no amount, exported with an empty `amount_eur` and
@@ -31,6 +33,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from icope_server.charge_feed import mark_billed
 from icope_server.db import Database
 from icope_server.models import Account, BillingExport, BillingLine, StoredResource, utcnow
 from icope_server.outcome import fail
@@ -195,6 +198,12 @@ def export_pending(
             return None
         batch.line_count, batch.total_cents = int(count), int(total)
         batch.unpriced_count = int(count) - int(priced)
+        claimed = session.execute(
+            select(BillingLine.account_id, BillingLine.charge_item_id).where(
+                BillingLine.export_id == batch.id
+            )
+        ).all()
+        mark_billed(session, [(int(a), str(c)) for a, c in claimed])
         if deliver is not None:
             deliver(batch.id, _batch_lines(session, batch.id, key))
         return batch.id

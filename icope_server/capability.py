@@ -36,6 +36,15 @@ def _resource(rtype: str) -> dict[str, Any]:
             },
             {"name": "owner", "type": "reference", "documentation": "defaults to the caller"},
         ]
+    if rtype == "ChargeItem":
+        params.append(
+            {
+                "name": "cursor",
+                "type": "string",
+                "documentation": "ICOPE extension: the caller's ChargeItems changed since this "
+                "server-issued cursor, e.g. billed by an export (docs/SYNC_PROTOCOL.md §7.6)",
+            }
+        )
     entry: dict[str, Any] = {
         "type": rtype,
         "interaction": interactions,

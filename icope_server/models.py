@@ -82,6 +82,8 @@ class Account(Base):
     practitioner_id: Mapped[str] = mapped_column(String(64), unique=True)
     task_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     """Last number given to a change of this practitioner's Tasks (the cursor's clock)."""
+    charge_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    """Last number given to a change of this practitioner's ChargeItems (their feed)."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
@@ -170,6 +172,17 @@ class TaskFeed(Base):
     account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     task_id: Mapped[str] = mapped_column(String(64))
+
+
+class ChargeItemFeed(Base):
+    """Numbered changes of each practitioner's ChargeItems (pushed, or marked `billed` by
+    an export); `GET /ChargeItem?cursor=` reads them like the Task feed."""
+
+    __tablename__ = "charge_item_feed"
+
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    charge_item_id: Mapped[str] = mapped_column(String(64))
 
 
 class IdempotencyRecord(Base):

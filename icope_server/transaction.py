@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from icope_server.accounts import Caller
 from icope_server.billing import record_charge_item
+from icope_server.charge_feed import keep_server_status, record_changes
 from icope_server.codes import (
     BUSINESS_ID_SYSTEM,
     CREATE_ONLY_TYPES,
@@ -426,6 +427,7 @@ def execute(session: Session, caller: Caller, plan: list[PlannedEntry]) -> Outco
     )
     responses: list[dict[str, Any]] = []
     outcome = Outcome(response={})
+    charge_items_changed: list[str] = []
     for entry, body in zip(plan, bodies, strict=True):
         if entry.index in created:
             status, row, changed = "201 Created", created[entry.index], True
@@ -441,6 +443,7 @@ def execute(session: Session, caller: Caller, plan: list[PlannedEntry]) -> Outco
             record_encounter(session, caller.account_id, row, body, entry.where)
         elif entry.resource_type == "ChargeItem":
             record_charge_item(session, caller.account_id, row, body)
+            charge_items_changed.append(row.id)
         elif (
             entry.resource_type == "Communication"
             and status.startswith("201")
@@ -448,6 +451,7 @@ def execute(session: Session, caller: Caller, plan: list[PlannedEntry]) -> Outco
         ):
             enqueue_letter(session, caller.account_id, row, body)
             outcome.letters_queued += 1
+    record_changes(session, caller.account_id, charge_items_changed)
     outcome.response = {
         "resourceType": "Bundle",
         "type": "transaction-response",
@@ -469,5 +473,7 @@ def _write(
     assert entry.existing is not None  # new records were inserted together before
     if entry.kind == "create":
         return "200 OK", entry.existing, False
+    if entry.resource_type == "ChargeItem":
+        body = keep_server_status(session, entry.existing, body)
     changed = update_resource(session, entry.existing, body)
     return "200 OK", entry.existing, changed
