@@ -201,6 +201,8 @@ class ErrorDialog(QDialog):
             self.path_edit.setObjectName("path_edit")
             self.path_edit.setReadOnly(True)
             self.path_edit.setCursorPosition(0)
+            metrics = self.path_edit.fontMetrics()
+            self.path_edit.setMinimumWidth(min(720, metrics.horizontalAdvance(path) + 24))
             self.path_edit.setMinimumHeight(TOUCH_HEIGHT - 4)
             copy = BigButton(_("Copier le chemin"), self, name="copy_path_button")
             copy.clicked.connect(self._copy_path)
