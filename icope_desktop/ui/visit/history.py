@@ -58,6 +58,7 @@ from icope_desktop.store.records import (
     VisitKind,
     VisitSummary,
 )
+from icope_desktop.ui.shell.wording import visit_kind_label
 from icope_desktop.ui.tasks import Task, TaskRunner
 from icope_desktop.ui.visit.numbers import format_number
 from icope_desktop.ui.visit.theme import STATUS_COLOURS, TARGET
@@ -122,11 +123,9 @@ def _tick_count(top: int) -> int:
 
 
 def _kind_label(kind: VisitKind) -> str:
-    if kind is VisitKind.STEP2:
-        return _("Évaluation (étape 2)")
-    if kind is VisitKind.FOLLOW_UP:
-        return _("Suivi")
-    return _("Repérage (étape 1)")
+    """The shell's words for a visit's kind, so the history, the home and the patient
+    page name it alike ("Étape 1 (repérage)", audit item 9)."""
+    return visit_kind_label(kind.value)
 
 
 class PatientHistory(QWidget):

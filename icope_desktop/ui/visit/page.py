@@ -342,9 +342,9 @@ class VisitPage(QWidget):
         lang = current_language()
         nav: list[_Nav] = []
         if self.has_step1:
-            nav.append(_Nav(STEP1, _("Étape 1 : repérage")))
+            nav.append(_Nav(STEP1, _("Étape 1 (repérage)")))
         if not self.read_only:
-            nav.append(_Nav(STEP2_PAGE, _("Étape 2 : choix des tests")))
+            nav.append(_Nav(STEP2_PAGE, _("Étape 2 (évaluation approfondie)")))
         for instrument_id in self.step2_pages():
             short = SHORT_NAMES[instrument_id].get(lang)
             nav.append(_Nav(instrument_id, "   " + short[:1].upper() + short[1:]))

@@ -35,7 +35,7 @@ class Step2Chooser(QWidget):
         super().__init__(parent)
         self.setObjectName("step2_chooser")
         lang = current_language()
-        title = QLabel(_("Étape 2 : évaluations approfondies"), self)
+        title = QLabel(_("Étape 2 (évaluation approfondie) : choix des tests"), self)
         title.setProperty("role", "section")
         intro = QLabel(
             _(
