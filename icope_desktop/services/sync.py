@@ -16,18 +16,25 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 from icope_desktop.i18n import Text
 from icope_desktop.store.billing import TariffTable
+from icope_desktop.store.errors import StoreError
+from icope_desktop.store.patients import display_name
 from icope_desktop.store.records import (
+    AlertTaskId,
     Clock,
     EntityKind,
+    GpId,
+    LetterId,
+    PatientId,
     RecordSync,
     SyncStatus,
+    VisitId,
     system_clock,
 )
 from icope_desktop.store.repositories import Repositories
@@ -150,6 +157,24 @@ class RecordSyncView:
     updated_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class RefusedRecord:
+    """One refused record for "Envois refusés": which record, in words, and why."""
+
+    entity: EntityKind
+    entity_id: UUID
+    what: Text
+    reason: Text | None
+    refused_at: datetime
+
+
+RECORD_DELETED = Text(fr="Dossier supprimé", en="Deleted record")
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
 class SyncService:
     def __init__(
         self,
@@ -226,8 +251,73 @@ class SyncService:
             return None
         return RecordSyncView(found.status, decode_reason(found.reason), found.updated_at)
 
-    def retry_rejected(self, entity: EntityKind, entity_id: UUID) -> None:
-        self.repos.outbox.retry_rejected(entity, entity_id)
+    def retry_rejected(
+        self, entity: EntityKind | None = None, entity_id: UUID | None = None
+    ) -> int:
+        """Queue refused records again: one (`entity`, `entity_id`), or all of them
+        ("Renvoyer les envois refusés"). Returns how many were queued."""
+        if entity is not None and entity_id is not None:
+            self.repos.outbox.retry_rejected(entity, entity_id)
+            return 1
+        return self.repos.outbox.retry_all_rejected()
+
+    def refused_records(self) -> list[RefusedRecord]:
+        """Every record whose latest attempt was refused, named in words (patient, letter,
+        GP...) with the reason, for the sync UI's list (audit item 4)."""
+        return [
+            RefusedRecord(
+                record.entity,
+                record.entity_id,
+                self._describe(record.entity, record.entity_id),
+                decode_reason(record.reason),
+                record.rejected_at,
+            )
+            for record in self.repos.outbox.rejected()
+        ]
+
+    def _patient_name(self, patient_id: UUID | None) -> str:
+        if patient_id is None:
+            return "?"
+        identity = self.repos.patients.get_patient(PatientId(patient_id)).identity
+        return display_name(identity.birth_name, identity.used_name, identity.first_names)
+
+    def _describe(self, entity: EntityKind, entity_id: UUID) -> Text:
+        repos = self.repos
+        try:
+            if entity is EntityKind.PATIENT:
+                name = self._patient_name(entity_id)
+                return Text(fr=f"Patient {name}", en=f"Patient {name}")
+            if entity is EntityKind.GENERAL_PRACTITIONER:
+                gp = repos.gps.get_gp(GpId(entity_id)).data
+                who = f"{gp.first_name} {gp.last_name}".strip()
+                return Text(fr=f"Médecin traitant : Dr {who}", en=f"GP: Dr {who}")
+            if entity is EntityKind.PRACTITIONER:
+                return Text(fr="Votre profil de praticien", en="Your practitioner profile")
+            if entity is EntityKind.VISIT:
+                visit = repos.visits.get_visit(VisitId(entity_id))
+                name, day = self._patient_name(visit.patient_id), _day(visit.performed_on)
+                return Text(fr=f"Visite du {day}, {name}", en=f"Visit of {day}, {name}")
+            if entity is EntityKind.LETTER:
+                letter = repos.letters.get_letter_by_id(LetterId(entity_id))
+                visit = repos.visits.get_visit(letter.visit_id)
+                name, day = self._patient_name(visit.patient_id), _day(visit.performed_on)
+                return Text(fr=f"Courrier au médecin traitant, {name} (visite du {day})",
+                            en=f"Letter to the GP, {name} (visit of {day})")
+            if entity is EntityKind.BILLING_LINE:
+                line = next(x for x in repos.billing.list_lines() if x.id == entity_id)
+                tariff = self.tariffs.find(line.act_code, line.act_date)
+                label = tariff.label if tariff else Text(fr=line.act_code, en=line.act_code)
+                name, day = self._patient_name(line.patient_id), _day(line.act_date)
+                return Text(fr=f"Acte « {label.fr} » du {day}, {name}",
+                            en=f"Act \"{label.en}\" of {day}, {name}")
+            if entity is EntityKind.ALERT_TASK:
+                alert = repos.alerts.get_task(AlertTaskId(entity_id))
+                name = self._patient_name(alert.patient_id)
+                return Text(fr=f"Décision sur l'alerte de {name}",
+                            en=f"Decision on the alert of {name}")
+        except (StoreError, StopIteration):
+            return RECORD_DELETED
+        return RECORD_DELETED
 
     # --- actions -----------------------------------------------------------------------
 

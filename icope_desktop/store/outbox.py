@@ -10,12 +10,15 @@ not hear about, nor announce one that was rolled back.
   the request was in flight, the row stays waiting and goes again, with a new
   idempotency key (Stripe's rule: one key, one payload).
 * A rejected row keeps the server's reason beside the record and never blocks the others;
-  the next edit of the record queues it again.
+  the next edit of the record queues it again, and so does an edit of what it depends on
+  (audit item 4): a letter refused because its GP had no secure address goes again when
+  the GP's record is saved, or when its patient's record (hence his GP) changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -23,12 +26,65 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from icope_desktop.store.database import Database
-from icope_desktop.store.models import OutboxRow
+from icope_desktop.store.models import LetterRow, OutboxRow, PatientRow, VisitRow
 from icope_desktop.store.records import EntityKind, OutboxItem, RecordSync, SyncStatus, new_id
 
 
+@dataclass(frozen=True, slots=True)
+class RejectedRecord:
+    """A record whose latest attempt the server (or the mapping) refused."""
+
+    entity: EntityKind
+    entity_id: UUID
+    reason: str | None
+    rejected_at: datetime
+
+
 def enqueue(session: Session, entity: EntityKind, entity_id: UUID, now: datetime) -> None:
-    """Queue `entity_id` for sending, inside the caller's write transaction."""
+    """Queue `entity_id` for sending, inside the caller's write transaction, and queue
+    again the refused records that depend on it (`_requeue_dependents`)."""
+    _enqueue(session, entity, entity_id, now)
+    _requeue_dependents(session, entity, entity_id, now)
+
+
+def _latest_is_rejected(session: Session, entity: EntityKind, entity_id: UUID) -> bool:
+    status = session.scalar(
+        select(OutboxRow.status)
+        .where(OutboxRow.entity == entity, OutboxRow.entity_id == entity_id)
+        .order_by(OutboxRow.id.desc())
+        .limit(1)
+    )
+    return status == SyncStatus.REJECTED
+
+
+def _requeue_dependents(
+    session: Session, entity: EntityKind, entity_id: UUID, now: datetime
+) -> None:
+    """A letter is mapped with its patient's GP (recipient, secure address): saving the
+    GP or the patient may fix what made it refused, so its refusal is retried. Only
+    records whose latest attempt was refused are touched; refusals are few, so the
+    query starts from them."""
+    if entity is EntityKind.GENERAL_PRACTITIONER:
+        condition = PatientRow.gp_id == entity_id
+    elif entity is EntityKind.PATIENT:
+        condition = PatientRow.id == entity_id
+    else:
+        return
+    refused = select(OutboxRow.entity_id).where(
+        OutboxRow.entity == EntityKind.LETTER, OutboxRow.status == SyncStatus.REJECTED
+    )
+    letters = session.scalars(
+        select(LetterRow.id)
+        .join(VisitRow, VisitRow.id == LetterRow.visit_id)
+        .join(PatientRow, PatientRow.id == VisitRow.patient_id)
+        .where(LetterRow.id.in_(refused), condition)
+    ).all()
+    for letter_id in letters:
+        if _latest_is_rejected(session, EntityKind.LETTER, letter_id):
+            _enqueue(session, EntityKind.LETTER, letter_id, now)
+
+
+def _enqueue(session: Session, entity: EntityKind, entity_id: UUID, now: datetime) -> None:
     waiting = session.scalar(
         select(OutboxRow).where(
             OutboxRow.entity == entity,
@@ -143,6 +199,37 @@ class OutboxRepository:
         now = self._db.clock()
         with self._db.writing() as session:
             enqueue(session, entity, entity_id, now)
+
+    def rejected(self) -> list[RejectedRecord]:
+        """Records whose latest row is rejected (a later waiting or sent row supersedes a
+        refusal), oldest refusal first."""
+        newest = (
+            select(func.max(OutboxRow.id))
+            .group_by(OutboxRow.entity, OutboxRow.entity_id)
+            .scalar_subquery()
+        )
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.status == SyncStatus.REJECTED, OutboxRow.id.in_(newest))
+            .order_by(OutboxRow.id)
+        )
+        with self._db.reading() as session:
+            return [
+                RejectedRecord(
+                    EntityKind(row.entity), row.entity_id, row.rejected_reason, row.updated_at
+                )
+                for row in session.scalars(query)
+            ]
+
+    def retry_all_rejected(self) -> int:
+        """Queue every refused record again ("Renvoyer les envois refusés"); returns how
+        many were queued."""
+        records = self.rejected()
+        now = self._db.clock()
+        with self._db.writing() as session:
+            for record in records:
+                _enqueue(session, record.entity, record.entity_id, now)
+        return len(records)
 
     def record_status(self, entity: EntityKind, entity_id: UUID) -> RecordSync | None:
         """Status of the newest row for a record; None if it never had to be sent."""

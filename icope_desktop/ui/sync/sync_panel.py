@@ -81,6 +81,7 @@ class SyncPanel(QWidget):
     sync_started = Signal()
     sync_finished = Signal(object)  # SyncReport
     token_needed = Signal()
+    refused_requested = Signal()
 
     def __init__(
         self, sync: SyncService, runner: TaskRunner, parent: QWidget | None = None
@@ -99,12 +100,26 @@ class SyncPanel(QWidget):
         self.progress_bar.hide()
         self.summary_label = ElidedLabel(self)
         self.summary_label.setObjectName("summary_label")
+        self.refused_button = QPushButton(self)
+        self.refused_button.setObjectName("refused_button")
+        self.refused_button.setProperty("role", "error")
+        self.refused_button.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary_label, 1)
+        layout.addWidget(self.refused_button)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.sync_button)
         self.sync_button.clicked.connect(self._on_sync_button_clicked)
+        self.refused_button.clicked.connect(self.refused_requested)
+        self.refresh_refused()
+
+    def refresh_refused(self) -> None:
+        """"Envois refusés (n)", shown only while something is refused: it opens the list
+        of refused records and their reasons (audit item 4)."""
+        count = len(self.sync.refused_records()) if self.sync is not None else 0
+        self.refused_button.setText(_("Envois refusés ({count})").format(count=count))
+        self.refused_button.setVisible(count > 0)
 
     @property
     def running(self) -> bool:
@@ -147,6 +162,7 @@ class SyncPanel(QWidget):
         self.last_report = report
         self.summary_label.setText(headline(report))
         self.summary_label.setToolTip(summary(report))
+        self.refresh_refused()
         self.sync_finished.emit(report)
         if report.needs_token:
             self.token_needed.emit()

@@ -4,7 +4,8 @@
 adds "Synchroniser maintenant" with its progress and summary to the status bar
 (`status.sync_area`), starts automatic sync (never while locked: the window's `locking`
 signal stops it and lets a running sync end before the store closes), adds "Alertes" and
-"Facturation" to the top bar (`top_actions`) as pages (`register_page`), and
+"Facturation" to the top bar (`top_actions`) as pages (`register_page`), "Envois refusés"
+as a page opened from the status bar while something is refused, and
 "Tester la connexion" to the settings page's server card (`server_actions`). A sync that
 needs a new token opens the settings; every sync refreshes the status bar and the home,
 and on a patient's file its sync badges and the visit history's server column.
@@ -25,6 +26,7 @@ from icope_desktop.ui.sync.auto_sync import AutoSync
 from icope_desktop.ui.sync.billing_view import BillingView
 from icope_desktop.ui.sync.messages import text
 from icope_desktop.ui.sync.record_status import RecordSyncBadge
+from icope_desktop.ui.sync.refused_view import RefusedView
 from icope_desktop.ui.sync.sync_panel import SyncPanel
 from icope_desktop.ui.tasks import Task
 from icope_desktop.ui.visit.history import PatientHistory
@@ -32,6 +34,7 @@ from icope_desktop.ui.widgets.buttons import BigButton
 
 ALERTS_PAGE = "alerts"
 BILLING_PAGE = "billing"
+REFUSED_PAGE = "refused"
 
 
 class SyncWiring(QObject):
@@ -60,6 +63,7 @@ class SyncWiring(QObject):
         self.billing_button.clicked.connect(lambda: window.open_page(BILLING_PAGE))
         window.register_page(ALERTS_PAGE, self._build_alerts, lambda: _("Alertes à traiter"))
         window.register_page(BILLING_PAGE, self._build_billing, lambda: _("Facturation"))
+        window.register_page(REFUSED_PAGE, self._build_refused, lambda: _("Envois refusés"))
         window.unlocked.connect(self._on_window_unlocked)
         window.locking.connect(self._on_window_locking)
         window.page_changed.connect(self._on_window_page_changed)
@@ -79,6 +83,11 @@ class SyncWiring(QObject):
     def _build_billing(self, services: Any, _target: Any) -> QWidget:
         return BillingView(services.billing)
 
+    def _build_refused(self, services: Any, _target: Any) -> QWidget:
+        view = RefusedView(services.sync)
+        view.retried.connect(self._on_sync_finished)
+        return view
+
     # --- lock and unlock ---------------------------------------------------------------
 
     def _on_window_unlocked(self, services: Any) -> None:
@@ -92,6 +101,7 @@ class SyncWiring(QObject):
         panel.setObjectName("sync_panel")
         panel.sync_finished.connect(self._on_sync_finished)
         panel.token_needed.connect(self.window.open_settings)
+        panel.refused_requested.connect(lambda: self.window.open_page(REFUSED_PAGE))
         self.window.status.sync_layout.addWidget(panel)
         self.window.status.sync_area.show()
         panel.show()
@@ -128,9 +138,12 @@ class SyncWiring(QObject):
 
     def _on_sync_finished(self, *_args: object) -> None:
         self.window.refresh_status()
+        if self.panel is not None:
+            self.panel.refresh_refused()
         page = self.window.current_page()
         refresh = getattr(page, "refresh", None)
-        if self.window.page_kind in ("home", ALERTS_PAGE, BILLING_PAGE) and callable(refresh):
+        kinds = ("home", ALERTS_PAGE, BILLING_PAGE, REFUSED_PAGE)
+        if self.window.page_kind in kinds and callable(refresh):
             refresh()
         if isinstance(page, QWidget):  # a patient's file: its badges and visit history
             for badge in page.findChildren(RecordSyncBadge):
