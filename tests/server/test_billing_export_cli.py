@@ -5,7 +5,6 @@ claimed, the administrator reads what to fix, and an exported batch stays findab
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import pytest
@@ -70,18 +69,20 @@ def test_a_mistyped_folder_claims_nothing_and_says_what_to_fix(server, tmp_path,
     assert [p.name for p in tmp_path.iterdir()] == ["billing.csv"]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_a_read_only_folder_claims_nothing(server, tmp_path, capsys, key_in_env):
+def test_a_read_only_folder_claims_nothing(server, tmp_path, capsys, key_in_env, monkeypatch):
+    """The permission error as the OS raises it (the test runs as root on CI, where a
+    chmod 500 folder would still be writable, so the write itself is made to refuse)."""
+    import icope_server.cli as cli
+
     nurse = server.new_practitioner()
     assert nurse.post_bundle(visit_bundle()[0]).status_code == 200
     pending = pending_acts(server)
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o500)
-    try:
-        assert export(server, locked / "billing.csv") != 0
-    finally:
-        locked.chmod(0o700)
+
+    def refused(path: Path, _text: str) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(cli, "_write_whole", refused)
+    assert export(server, tmp_path / "billing.csv") != 0
     assert "droits insuffisants" in capsys.readouterr().err
     assert pending_acts(server) == pending
 
