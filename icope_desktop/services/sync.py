@@ -13,6 +13,7 @@ or send it, whatever the settings hold.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,9 +55,12 @@ from icope_desktop.sync.errors import (
 )
 from icope_desktop.sync.heap import full_collections_deferred
 from icope_desktop.sync.identifiers import DEMO_TOKEN
+from icope_desktop.sync.preferences import LastSync, SyncPreferences
 from icope_desktop.sync.pull import Puller, PullReport
 from icope_desktop.sync.push import Pusher, PushReport, Rejection
 from icope_desktop.sync.transport import HttpTransport, Refused, RetryPolicy
+
+log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int, str], None]
 TransportFactory = Callable[[str, "str | None", RetryPolicy], HttpTransport]
@@ -194,6 +198,7 @@ class SyncService:
         self._clock = clock
         self._running = threading.Lock()
         self._cancel = threading.Event()
+        self.preferences = SyncPreferences(repos.db)
 
     # --- settings ----------------------------------------------------------------------
 
@@ -333,8 +338,10 @@ class SyncService:
         try:
             transport = self._transport()
         except SyncError as error:
-            self._running.release()
             report.error = error
+            report.finished_at = self._clock()
+            self._remember(report)
+            self._running.release()
             return report
         pushed, pulled = PushReport(), PullReport()
         try:
@@ -349,15 +356,41 @@ class SyncService:
             report.error = ProtocolMismatch()
         finally:
             transport.close()
+            report.sent, report.rejected = pushed.sent, pushed.rejected
+            report.rejections = pushed.rejections
+            report.alerts_received = pulled.created
+            report.alerts_removed = pulled.removed
+            report.patients_linked = pulled.linked
+            report.notices = pulled.notices
+            report.finished_at = self._clock()
+            self._remember(report)  # before the lock is freed: the store is still open
             self._running.release()
-        report.sent, report.rejected = pushed.sent, pushed.rejected
-        report.rejections = pushed.rejections
-        report.alerts_received = pulled.created
-        report.alerts_removed = pulled.removed
-        report.patients_linked = pulled.linked
-        report.notices = pulled.notices
-        report.finished_at = self._clock()
         return report
+
+    def _remember(self, report: SyncReport) -> None:
+        """Keep the outcome for the status bar after a restart (audit item 7). A store
+        that cannot be written now (disk full...) costs the summary, never the sync."""
+        if report.finished_at is None:
+            return
+        error = report.error.message if report.error is not None else None
+        try:
+            self.preferences.save_last_sync(
+                LastSync(report.finished_at, report.sent, report.rejected,
+                         report.alerts_received, report.alerts_removed, error)
+            )
+        except StoreError:
+            log.warning("sync: last outcome not saved")
+
+    def last_sync(self) -> LastSync | None:
+        """The last sync's time and outcome, kept across restarts."""
+        return self.preferences.last_sync()
+
+    def sync_interval_minutes(self) -> int:
+        return self.preferences.interval_minutes()
+
+    def set_sync_interval(self, minutes: int) -> None:
+        """Automatic sync every `minutes` (5, 15, 30 or 60; audit item 5)."""
+        self.preferences.set_interval_minutes(minutes)
 
     def close(self, timeout: float = 10.0) -> bool:
         """Before the store is locked (`Services.close`): ask a running sync to stop at its

@@ -16,15 +16,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from icope_desktop.i18n import _
 from icope_desktop.services.sync import ConnectionCheck
-from icope_desktop.sync.scheduler import DEFAULT_INTERVAL_S
+from icope_desktop.sync.preferences import INTERVAL_CHOICES
 from icope_desktop.ui.sync.alerts_inbox import AlertsInbox
 from icope_desktop.ui.sync.auto_sync import AutoSync
 from icope_desktop.ui.sync.billing_view import BillingView
-from icope_desktop.ui.sync.messages import text
+from icope_desktop.ui.sync.messages import error_text, text
 from icope_desktop.ui.sync.record_status import RecordSyncBadge
 from icope_desktop.ui.sync.refused_view import RefusedView
 from icope_desktop.ui.sync.sync_panel import SyncPanel
@@ -42,7 +42,7 @@ class SyncWiring(QObject):
         self,
         window: Any,
         *,
-        interval_s: float = DEFAULT_INTERVAL_S,
+        interval_s: float | None = None,
         tick_ms: int = 5_000,
     ) -> None:
         super().__init__(window)
@@ -52,6 +52,7 @@ class SyncWiring(QObject):
         self.panel: SyncPanel | None = None
         self.auto: AutoSync | None = None
         self.test_task: Task | None = None
+        self.interval_task: Task | None = None
         self.alerts_button = QPushButton(window)
         self.alerts_button.setObjectName("alerts_button")
         self.billing_button = QPushButton(window)
@@ -163,6 +164,60 @@ class SyncWiring(QObject):
         button = BigButton(_("Tester la connexion"), page, name="test_connection_button")
         actions.insertWidget(actions.count() - 1, button)  # before "Enregistrer"
         button.clicked.connect(lambda: self._on_test_clicked(page, button))
+        self._add_interval(page)
+
+    # --- settings: automatic sync interval -----------------------------------------------
+
+    def _add_interval(self, page: Any) -> None:
+        """"Toutes les [15 min]" on the line under the auto-sync checkbox (audit item 5),
+        saved as soon as it is chosen, greyed while automatic sync is off."""
+        checkbox = getattr(page, "auto_sync_checkbox", None)
+        card = checkbox.parentWidget() if checkbox is not None else None
+        body = getattr(card, "body", None)
+        if checkbox is None or body is None or body.indexOf(checkbox) < 0:
+            return
+        row = QWidget(card)
+        row.setObjectName("sync_interval_row")
+        line = QHBoxLayout(row)
+        line.setContentsMargins(24, 0, 0, 0)
+        label = QLabel(_("Intervalle de synchronisation automatique :"), row)
+        combo = QComboBox(row)
+        combo.setObjectName("sync_interval_combo")
+        label.setBuddy(combo)
+        for minutes in INTERVAL_CHOICES:
+            combo.addItem(_("toutes les {minutes} min").format(minutes=minutes), minutes)
+        current = self.window.services.sync.sync_interval_minutes()
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.setEnabled(checkbox.isChecked())
+        checkbox.toggled.connect(combo.setEnabled)
+        line.addWidget(label)
+        line.addWidget(combo)
+        line.addStretch(1)
+        body.insertWidget(body.indexOf(checkbox) + 1, row)
+        combo.activated.connect(lambda _index: self._on_interval_chosen(page, combo))
+
+    def _on_interval_chosen(self, page: Any, combo: QComboBox) -> None:
+        minutes = int(combo.currentData())
+        sync = self.window.services.sync
+        task = Task(lambda progress, cancel: sync.set_sync_interval(minutes),
+                    name="sync-interval")
+        status = page.server_status
+
+        def done(_result: object) -> None:
+            self.interval_task = None
+            status.setText(
+                _("Synchronisation automatique toutes les {minutes} min.").format(
+                    minutes=minutes)
+            )
+
+        def failed(error: BaseException) -> None:
+            self.interval_task = None
+            status.setText(error_text(error))
+
+        task.succeeded.connect(done)
+        task.failed.connect(failed)
+        self.interval_task = task
+        self.window.tasks.start(task)
 
     def _on_test_clicked(self, page: Any, button: QPushButton) -> None:
         if self.test_task is not None:

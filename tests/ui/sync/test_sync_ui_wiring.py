@@ -113,3 +113,35 @@ def live_territory(server, rpps: str) -> str:
             select(Territory.prefix).join(Account, Account.id == Territory.account_id)
             .where(Account.rpps == rpps)
         ).one()
+
+
+def test_the_sync_interval_is_chosen_beside_the_auto_sync_box(qtbot, window):
+    """Audit item 5: "Intervalle de synchronisation automatique" under the checkbox,
+    saved in the store as soon as it is chosen, greyed while automatic sync is off."""
+    from PySide6.QtWidgets import QComboBox
+
+    wiring = install_sync(window, tick_ms=60_000)
+    window.open_settings()
+    page = window.current_page()
+    combo = page.findChild(QComboBox, "sync_interval_combo")
+    assert combo is not None
+    qtbot.waitUntil(combo.isVisible, timeout=2_000)
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "toutes les 5 min", "toutes les 15 min", "toutes les 30 min", "toutes les 60 min"]
+    assert combo.currentData() == 15
+    checkbox = page.auto_sync_checkbox
+    row = combo.parentWidget()
+    assert abs(row.geometry().top() - checkbox.geometry().bottom()) < 30  # right under it
+
+    combo.setCurrentIndex(combo.findData(30))
+    combo.activated.emit(combo.currentIndex())
+    qtbot.waitUntil(lambda: wiring.interval_task is None, timeout=10_000)
+    assert window.services.sync.sync_interval_minutes() == 30
+    assert page.server_status.text() == "Synchronisation automatique toutes les 30 min."
+    qtbot.mouseClick(checkbox, LEFT)
+    assert not checkbox.isChecked() and not combo.isEnabled()
+
+    window.show_home()
+    window.open_settings()
+    again = window.current_page().findChild(QComboBox, "sync_interval_combo")
+    assert again.currentData() == 30
