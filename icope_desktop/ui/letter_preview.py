@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 
 from icope_desktop.i18n import _, current_language
 from icope_desktop.letters import LetterIncomplete
+from icope_desktop.ui.shell.dialogs import run_modal
 from icope_desktop.ui.tasks import ProgressFn, Task, TaskRunner
 from icope_desktop.ui.widgets.progress import ProgressPanel
 
@@ -224,8 +225,8 @@ class LetterPreview(QDialog):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         dialog = QPrintDialog(printer, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
+        if run_modal(dialog) != QDialog.DialogCode.Accepted.value:
+            return None  # cancelled, or interrupted by the lock
         return printer
 
     # --- actions ----------------------------------------------------------------------

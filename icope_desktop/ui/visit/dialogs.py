@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from icope_desktop.i18n import _, current_language
 from icope_desktop.screening import get_instrument
 from icope_desktop.services.visits import Missing
+from icope_desktop.ui.shell.dialogs import run_modal
 from icope_desktop.ui.visit.theme import TARGET
 
 
@@ -82,7 +83,8 @@ class MissingDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, missing: list[Missing]) -> MissingChoice:
         dialog = cls(missing, parent)
-        dialog.exec()
+        if run_modal(dialog) != QDialog.DialogCode.Accepted.value:
+            return MissingChoice.BACK  # closed, or interrupted by the lock: never finalize
         return dialog.choice
 
 
@@ -107,7 +109,7 @@ class BlockingDialog(QDialog):
 
     @classmethod
     def show_problems(cls, parent: QWidget | None, problems: list[str]) -> None:
-        cls(problems, parent).exec()
+        run_modal(cls(problems, parent))
 
 
 class MessageDialog(QDialog):
@@ -130,4 +132,4 @@ class MessageDialog(QDialog):
 
     @classmethod
     def inform(cls, parent: QWidget | None, title: str, text: str) -> None:
-        cls(title, text, parent).exec()
+        run_modal(cls(title, text, parent))
