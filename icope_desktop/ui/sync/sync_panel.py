@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from icope_desktop.i18n import _
 from icope_desktop.services.sync import SyncReport, SyncService
 from icope_desktop.sync.errors import SyncError
-from icope_desktop.ui.sync.messages import error_text, headline, summary
+from icope_desktop.ui.sync.messages import error_text, headline, last_sync_text, summary
 from icope_desktop.ui.tasks import Task, TaskRunner
 
 
@@ -113,11 +113,22 @@ class SyncPanel(QWidget):
         self.sync_button.clicked.connect(self._on_sync_button_clicked)
         self.refused_button.clicked.connect(self.refused_requested)
         self.refresh_refused()
+        self.show_last_sync()
+
+    def show_last_sync(self) -> None:
+        """The last sync's outcome as kept in the store, so the status bar says it again
+        after a restart (audit item 7) until the next sync replaces it."""
+        last = self.sync.last_sync()
+        if last is None:
+            return
+        shown = last_sync_text(last)
+        self.summary_label.setText(shown)
+        self.summary_label.setToolTip(shown)
 
     def refresh_refused(self) -> None:
         """"Envois refusés (n)", shown only while something is refused: it opens the list
         of refused records and their reasons (audit item 4)."""
-        count = len(self.sync.refused_records()) if self.sync is not None else 0
+        count = len(self.sync.refused_records())
         self.refused_button.setText(_("Envois refusés ({count})").format(count=count))
         self.refused_button.setVisible(count > 0)
 
