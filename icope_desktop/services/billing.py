@@ -6,8 +6,9 @@ row: to send (waiting), sent (the server acknowledged its ChargeItem), or reject
 the reason. Pricing is separate from sending: an act whose tariff has no amount (the
 shipped table has none yet) is still sent, "à tarifer" (docs/SYNC_PROTOCOL.md §7.4: the
 national platform prices it by act code), and totals count such acts apart from the known
-amounts instead of adding them as 0. Whether the administrator has exported a line for
-payment is not something the sync protocol returns, so it is not shown.
+amounts instead of adding them as 0. Once the administrator has exported an act for
+payment, the server marks its ChargeItem `billed` and the sync pulls that status
+(protocol §7.6): the act shows "Exporté pour paiement".
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from enum import StrEnum
 
 from icope_desktop.i18n import Text
 from icope_desktop.store.billing import TariffTable
+from icope_desktop.store.outbox import BILLED
 from icope_desktop.store.patients import display_name
 from icope_desktop.store.records import BillingLine, EntityKind, SyncStatus
 from icope_desktop.store.repositories import Repositories
@@ -27,12 +29,14 @@ from icope_desktop.sync.errors import decode_reason
 class BillingStatus(StrEnum):
     TO_SEND = "to_send"
     SENT = "sent"
+    EXPORTED = "exported"
     REJECTED = "rejected"
 
 
 STATUS_LABELS: dict[BillingStatus, Text] = {
     BillingStatus.TO_SEND: Text(fr="À envoyer", en="To send"),
     BillingStatus.SENT: Text(fr="Envoyé", en="Sent"),
+    BillingStatus.EXPORTED: Text(fr="Exporté pour paiement", en="Exported for payment"),
     BillingStatus.REJECTED: Text(fr="Refusé", en="Rejected"),
 }
 TO_BE_PRICED = Text(fr="à tarifer", en="to be priced")
@@ -77,6 +81,7 @@ class BillingService:
         """Acts, newest first, with their status."""
         names: dict[object, str] = {}
         found = []
+        on_server = self.repos.outbox.charge_statuses()
         for line in reversed(self.repos.billing.list_lines(since, until)):
             if line.patient_id not in names:
                 identity = self.repos.patients.get_patient(line.patient_id).identity
@@ -87,7 +92,9 @@ class BillingService:
             label = tariff.label if tariff else Text(fr=line.act_code, en=line.act_code)
             record = self.repos.outbox.record_status(EntityKind.BILLING_LINE, line.id)
             reason = decode_reason(record.reason) if record else None
-            if record is None or record.status is SyncStatus.WAITING:
+            if on_server.get(line.id) == BILLED:  # sticky on the server, whatever follows
+                status = BillingStatus.EXPORTED
+            elif record is None or record.status is SyncStatus.WAITING:
                 status = BillingStatus.TO_SEND
             elif record.status is SyncStatus.SENT:
                 status = BillingStatus.SENT

@@ -1,7 +1,8 @@
 """`SyncService`: "Synchroniser maintenant", the server settings and "Tester la connexion".
 
 The only sync API the UI calls (STYLE.md §1, §3). `sync_now(progress, cancel)` runs in a
-worker thread (`ui.tasks.Task`); it pushes the outbox, then pulls the alert Tasks, and
+worker thread (`ui.tasks.Task`); it pushes the outbox, then pulls the alert Tasks and
+the ChargeItem feed (which acts were exported for payment, protocol §7.6), and
 returns a `SyncReport` the UI summarises (sent / rejected / alerts received). A second
 call while one runs raises `SyncAlreadyRunning` at once: never two syncs at a time.
 
@@ -57,6 +58,7 @@ from icope_desktop.sync.heap import full_collections_deferred
 from icope_desktop.sync.identifiers import DEMO_TOKEN
 from icope_desktop.sync.preferences import LastSync, SyncPreferences
 from icope_desktop.sync.pull import Puller, PullReport
+from icope_desktop.sync.pull_billing import ChargeItemFeed
 from icope_desktop.sync.push import Pusher, PushReport, Rejection
 from icope_desktop.sync.transport import HttpTransport, Refused, RetryPolicy
 
@@ -83,6 +85,8 @@ class SyncReport:
     alerts_received: int = 0
     alerts_removed: int = 0
     patients_linked: int = 0
+    exported: int = 0
+    """Acts the administrator exported for payment since the last sync (§7.6)."""
     rejections: list[Rejection] = field(default_factory=list)
     notices: list[Text] = field(default_factory=list)
     error: SyncError | None = None
@@ -344,12 +348,14 @@ class SyncService:
             self._running.release()
             return report
         pushed, pulled = PushReport(), PullReport()
+        exported = 0
         try:
             with full_collections_deferred():
                 Pusher(self.repos, transport, tariffs=self.tariffs, test_ins=self.demo).push(
                     progress, cancel, pushed
                 )
                 Puller(self.repos, transport).pull(progress, cancel, pulled)
+                exported = ChargeItemFeed(self.repos, transport).pull(progress, cancel)
         except SyncError as error:
             report.error = error
         except Refused:
@@ -361,6 +367,7 @@ class SyncService:
             report.alerts_received = pulled.created
             report.alerts_removed = pulled.removed
             report.patients_linked = pulled.linked
+            report.exported = exported
             report.notices = pulled.notices
             report.finished_at = self._clock()
             self._remember(report)  # before the lock is freed: the store is still open

@@ -17,17 +17,29 @@ not hear about, nor announce one that was rolled back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import String, func, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from icope_desktop.store.database import Database
-from icope_desktop.store.models import LetterRow, OutboxRow, PatientRow, VisitRow
+from icope_desktop.store.models import Base, LetterRow, OutboxRow, PatientRow, VisitRow
 from icope_desktop.store.records import EntityKind, OutboxItem, RecordSync, SyncStatus, new_id
+
+
+class ChargeStatusRow(Base):
+    """The server's status of a billing line's ChargeItem, as pulled from the ChargeItem
+    feed (docs/SYNC_PROTOCOL.md §7.6; revision 0006): `billed` once the administrator has
+    exported the act for payment. Beside the line because a billing line is immutable."""
+
+    __tablename__ = "billing_export"
+
+    line_id: Mapped[UUID] = mapped_column(primary_key=True)
+    server_status: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +50,10 @@ class RejectedRecord:
     entity_id: UUID
     reason: str | None
     rejected_at: datetime
+
+
+BILLED = "billed"
+"""ChargeItem.status once exported for payment (docs/SYNC_PROTOCOL.md §7.6)."""
 
 
 def enqueue(session: Session, entity: EntityKind, entity_id: UUID, now: datetime) -> None:
@@ -248,6 +264,29 @@ class OutboxRepository:
                 reason=row.rejected_reason,
                 updated_at=row.updated_at,
             )
+
+    def save_charge_statuses(self, statuses: Mapping[UUID, str]) -> int:
+        """Keep the server's ChargeItem statuses by billing line (one pulled page, in one
+        transaction); returns how many lines became `billed`."""
+        now = self._db.clock()
+        newly_billed = 0
+        with self._db.writing() as session:
+            for line_id, status in statuses.items():
+                row = session.get(ChargeStatusRow, line_id)
+                if row is None:
+                    row = ChargeStatusRow(line_id=line_id, server_status=status, updated_at=now)
+                    session.add(row)
+                    newly_billed += status == BILLED
+                    continue
+                newly_billed += status == BILLED and row.server_status != BILLED
+                row.server_status = status
+                row.updated_at = now
+        return newly_billed
+
+    def charge_statuses(self) -> dict[UUID, str]:
+        with self._db.reading() as session:
+            rows = session.execute(select(ChargeStatusRow.line_id, ChargeStatusRow.server_status))
+            return {line_id: status for line_id, status in rows}
 
     def counts(self) -> dict[SyncStatus, int]:
         query = select(OutboxRow.status, func.count()).group_by(OutboxRow.status)

@@ -222,11 +222,22 @@ class HttpTransport:
     def get_tasks(
         self, cursor: str | None, count: int = 100, cancel: threading.Event | None = None
     ) -> TaskPage:
+        return self._feed("Task", cursor, count, cancel)
+
+    def get_charge_items(
+        self, cursor: str | None, count: int = 100, cancel: threading.Event | None = None
+    ) -> TaskPage:
+        """One page of the ChargeItem feed (§7.6), the same cursor rules as the Tasks'."""
+        return self._feed("ChargeItem", cursor, count, cancel)
+
+    def _feed(
+        self, kind: str, cursor: str | None, count: int, cancel: threading.Event | None
+    ) -> TaskPage:
         params: dict[str, Any] = {"_count": count}
         if cursor is not None:
             params["cursor"] = cursor
         response = self._with_retries(
-            lambda: self._send("GET", "Task", params=params, expect_json=True), cancel
+            lambda: self._send("GET", kind, params=params, expect_json=True), cancel
         )
         data = _json(response)
         next_cursor = response.headers.get("ICOPE-Cursor")

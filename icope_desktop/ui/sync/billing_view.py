@@ -3,9 +3,8 @@
 the act's sync state. An act whose tariff has no amount is sent all the same and shown
 "à tarifer" (docs/SYNC_PROTOCOL.md §7.4: the national platform prices it by act code), so
 the totals show the known amounts and, apart, how many acts are to be priced: a missing
-amount is never shown as 0,00 €. Whether the administrator has exported an act for
-payment does not come back from the server (the protocol has no read-back of it), which
-the view says.
+amount is never shown as 0,00 €. An act the administrator has exported for payment
+shows "Exporté pour paiement" after the next sync (the ChargeItem feed, protocol §7.6).
 """
 
 from __future__ import annotations
@@ -64,11 +63,11 @@ class BillingView(QWidget):
         self.pricing_label.setObjectName("pricing_label")
         self.pricing_label.setWordWrap(True)
         self.pricing_label.setProperty("role", "hint")
-        self.totals_table = QTableWidget(0, 7, self)
+        self.totals_table = QTableWidget(0, 8, self)
         self.totals_table.setObjectName("totals_table")
         self.totals_table.setHorizontalHeaderLabels(
             [_("Mois"), _("Actes"), _("Montant connu"), _("À tarifer"), _("À envoyer"),
-             _("Envoyés"), _("Refusés")]
+             _("Envoyés"), _("Exportés pour paiement"), _("Refusés")]
         )
         self.acts_table = QTableWidget(0, 5, self)
         self.acts_table.setObjectName("acts_table")
@@ -86,8 +85,8 @@ class BillingView(QWidget):
         self.refresh_button = QPushButton(_("Actualiser"), self)
         self.refresh_button.setObjectName("refresh_button")
         notice = QLabel(
-            _("L'export pour paiement est fait par l'administrateur régional ; le serveur ne "
-              "renvoie pas encore cet état à l'application."),
+            _("L'export pour paiement est fait par l'administrateur régional ; un acte "
+              "exporté apparaît « Exporté pour paiement » après la synchronisation suivante."),
             self,
         )
         notice.setWordWrap(True)
@@ -144,6 +143,7 @@ class BillingView(QWidget):
                 str(total.to_be_priced),
                 str(total.by_status[BillingStatus.TO_SEND]),
                 str(total.by_status[BillingStatus.SENT]),
+                str(total.by_status[BillingStatus.EXPORTED]),
                 str(total.by_status[BillingStatus.REJECTED]),
             ]
             for column, value in enumerate(values):

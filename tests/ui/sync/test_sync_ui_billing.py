@@ -33,8 +33,8 @@ def test_acts_and_monthly_totals(qtbot, desk):  # noqa: F811
 
     assert {view.acts_table.item(r, 4).text() for r in range(3)} == {"Envoyé"}
     assert table_rows(view.totals_table) == [
-        ["04/2025", "1", "25,00 €", "0", "0", "1", "0"],
-        ["03/2025", "2", "65,00 €", "0", "0", "2", "0"],
+        ["04/2025", "1", "25,00 €", "0", "0", "1", "0", "0"],
+        ["03/2025", "2", "65,00 €", "0", "0", "2", "0", "0"],
     ]
 
 
@@ -52,7 +52,7 @@ def test_acts_to_be_priced_are_shown_as_such(qtbot, tmp_path, store_template, li
         assert {view.acts_table.item(r, 4).text() for r in range(3)} == {"Envoyé"}
         assert view.acts_table.item(0, 3).font().italic()
         # known amount: none (a dash, never 0,00 €); 3 acts to be priced, all sent
-        assert table_rows(view.totals_table) == [["03/2025", "3", "–", "3", "0", "3", "0"]]
+        assert table_rows(view.totals_table) == [["03/2025", "3", "–", "3", "0", "3", "0", "0"]]
         assert not view.pricing_label.isHidden()
         assert view.pricing_label.text().startswith("3 acte(s) à tarifer")
     finally:
