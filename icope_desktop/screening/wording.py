@@ -28,7 +28,7 @@ def both_num(value: Fraction | int | float, decimals: int | None = None) -> tupl
 
 
 def rule(fr: str, en: str, **values: Fraction | int | float) -> Text:
-    """A sentence with `{name}` placeholders filled by numbers in each language."""
+    """A sentence with `{name}` fields filled with numbers in each language."""
     return Text(
         fr=fr.format(**{k: num(v, "fr") for k, v in values.items()}),
         en=en.format(**{k: num(v, "en") for k, v in values.items()}),
