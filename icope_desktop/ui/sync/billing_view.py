@@ -78,6 +78,11 @@ class BillingView(QWidget):
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
             table.verticalHeader().hide()
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # the monthly columns as wide as their headings ("Exportés pour paiement" was cut
+        # when all eight shared a 1366 px screen equally); the last one takes what is left
+        totals_header = self.totals_table.horizontalHeader()
+        totals_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        totals_header.setStretchLastSection(True)
         # the act's label and the patient need the room; dates and amounts are short
         acts_header = self.acts_table.horizontalHeader()
         for column in (0, 3, 4):
