@@ -342,6 +342,19 @@ class BillingLineRow(Base):
     )
 
 
+
+class ChargeStatusRow(Base):
+    """The server's status of a billing line's ChargeItem, as pulled from the ChargeItem
+    feed (docs/SYNC_PROTOCOL.md §7.6; revision 0006): `billed` once the administrator has
+    exported the act for payment. Beside the line because a billing line is immutable."""
+
+    __tablename__ = "billing_export"
+
+    line_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    server_status: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime]
+
+
 class OutboxRow(Base):
     __tablename__ = "outbox"
 

@@ -22,24 +22,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import String, func, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from icope_desktop.store.database import Database
-from icope_desktop.store.models import Base, LetterRow, OutboxRow, PatientRow, VisitRow
+from icope_desktop.store.models import (
+    ChargeStatusRow,
+    LetterRow,
+    OutboxRow,
+    PatientRow,
+    VisitRow,
+)
 from icope_desktop.store.records import EntityKind, OutboxItem, RecordSync, SyncStatus, new_id
-
-
-class ChargeStatusRow(Base):
-    """The server's status of a billing line's ChargeItem, as pulled from the ChargeItem
-    feed (docs/SYNC_PROTOCOL.md §7.6; revision 0006): `billed` once the administrator has
-    exported the act for payment. Beside the line because a billing line is immutable."""
-
-    __tablename__ = "billing_export"
-
-    line_id: Mapped[UUID] = mapped_column(primary_key=True)
-    server_status: Mapped[str] = mapped_column(String(20))
-    updated_at: Mapped[datetime]
 
 
 @dataclass(frozen=True, slots=True)

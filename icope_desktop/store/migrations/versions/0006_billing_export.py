@@ -8,7 +8,7 @@ Audit item 6: the administrator's billing export sets a ChargeItem's status to `
 on the server, and the desktop now pulls those statuses (`GET /ChargeItem?cursor=`,
 docs/SYNC_PROTOCOL.md §7.6). A billing line is immutable (a trigger forbids any UPDATE),
 so the status it reached on the server lives beside it, one row per line, written only
-by the sync's pull (store/outbox.py `ChargeStatusRow`).
+by the sync's pull (store/models.py `ChargeStatusRow`).
 """
 
 from __future__ import annotations
