@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 
 from icope_desktop.i18n import _, current_language
 from icope_desktop.letters import LetterIncomplete
-from icope_desktop.ui.shell.dialogs import run_modal
+from icope_desktop.ui.shell.dialogs import forget_file_dialog_history, run_modal
 from icope_desktop.ui.tasks import ProgressFn, Task, TaskRunner
 from icope_desktop.ui.widgets.progress import ProgressPanel
 
@@ -215,9 +215,12 @@ class LetterPreview(QDialog):
 
     @classmethod
     def ask_save_path(cls, parent: QWidget, suggested: str) -> str | None:
-        path, _filter = QFileDialog.getSaveFileName(
-            parent, _("Enregistrer le courrier"), suggested, _("Documents PDF (*.pdf)")
-        )
+        try:
+            path, _filter = QFileDialog.getSaveFileName(
+                parent, _("Enregistrer le courrier"), suggested, _("Documents PDF (*.pdf)")
+            )
+        finally:
+            forget_file_dialog_history()
         return path or None
 
     @classmethod

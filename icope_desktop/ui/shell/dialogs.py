@@ -327,10 +327,22 @@ class FileDialogs:
 
     @staticmethod
     def _chosen(dialog: QFileDialog) -> Path | None:
-        if run_modal(dialog) != QDialog.DialogCode.Accepted.value:
-            return None
-        files = dialog.selectedFiles()
+        accepted = run_modal(dialog) == QDialog.DialogCode.Accepted.value
+        files = dialog.selectedFiles() if accepted else []
+        # QFileDialog writes its history when it is destroyed: destroy it now, then forget
+        from shiboken6 import Shiboken
+
+        Shiboken.delete(dialog)
+        forget_file_dialog_history()
         return Path(files[0]) if files and files[0] else None
+
+
+def forget_file_dialog_history() -> None:
+    """Qt's file dialog keeps the folders it visited in a plaintext `QtProject.conf`; a
+    folder named after a patient would outlive the encrypted store there."""
+    from PySide6.QtCore import QSettings
+
+    QSettings(QSettings.Scope.UserScope, "QtProject").remove("FileDialog")
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,9 @@ def rotate_log(path: Path, max_bytes: int = LOG_MAX_BYTES, backups: int = LOG_BA
 def configure_logging(data_dir: Path) -> Path:
     """Root logger to a file in the data directory (rotated at start); returns its path."""
     folder = data_dir / LOG_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    # owner-only, like the store's own folder (the log runs before the store exists)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / LOG_FILE
     root = logging.getLogger()
     for handler in list(root.handlers):
@@ -70,6 +72,11 @@ def configure_logging(data_dir: Path) -> Path:
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.INFO:
         root.setLevel(logging.INFO)
+    # httpx/httpcore log every request URL at INFO; the sync logs its own requests
+    # (method, resource type, status, request id), so theirs would only ever add query
+    # strings, which must never carry patient data into a plaintext file.
+    for chatty in ("httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     return path
 
 

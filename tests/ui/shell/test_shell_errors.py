@@ -147,3 +147,30 @@ def test_a_large_log_is_rotated_at_start_and_three_kept(tmp_path):
     path.write_text("small", encoding="utf-8")
     rotate_log(path, max_bytes=50)
     assert path.read_text(encoding="utf-8") == "small"
+
+
+def test_the_log_folder_is_owner_only_and_request_urls_stay_out(log_path, tmp_path):
+    """The log exists before the store (0700 like it), and httpx's INFO lines (every
+    request URL with its query string) never reach the file."""
+    assert (tmp_path / "logdata").stat().st_mode & 0o777 == 0o700
+    assert log_path.parent.stat().st_mode & 0o777 == 0o700
+    logging.getLogger("httpx").info("HTTP Request: GET http://h/Patient?family=Zyxwvutsa")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert "Zyxwvutsa" not in log_path.read_text(encoding="utf-8")
+
+
+def test_file_dialogs_forget_the_folders_they_visited(qtbot, monkeypatch, tmp_path):
+    """Qt keeps visited folders in a plaintext QtProject.conf; a folder named after a
+    patient must not outlive the dialog."""
+    from PySide6.QtCore import QSettings
+
+    import icope_desktop.ui.shell.dialogs as dialogs
+
+    settings = QSettings(QSettings.Scope.UserScope, "QtProject")
+    settings.setValue("FileDialog/lastVisited", f"file://{tmp_path}/Zyxwvutsa-dossier")
+    settings.sync()
+    monkeypatch.setattr(dialogs, "run_modal", lambda dialog: 0)  # the user cancels
+    assert dialogs.FileDialogs.save_backup_path(None, tmp_path / "sauvegarde.icopebak") is None
+    settings.sync()
+    assert settings.value("FileDialog/lastVisited") is None
