@@ -240,7 +240,11 @@ def _batch_lines(session: Session, batch_id: int, key: bytes | None) -> list[Exp
                 practitioner_rpps=account.rpps,
                 practitioner_name=account.name,
                 patient_pseudonym=patient_pseudonym(
-                    key, body, account.rpps, patient.business_id if patient else line.patient_id
+                    key,
+                    body,
+                    account.rpps,
+                    patient.business_id if patient else line.patient_id,
+                    purpose="billing",
                 ),
                 amount_cents=line.amount_cents,
             )

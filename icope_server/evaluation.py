@@ -173,6 +173,7 @@ def evaluation_rows(db: Database, key: bytes | None) -> Iterator[list[str]]:
                             patient,
                             account.rpps,
                             patient_row.business_id if patient_row else subject,
+                            purpose="evaluation",
                         ),
                         pseudonym(key, "practitioner", account.rpps),
                         visit.isoformat() if visit else "",

@@ -5,6 +5,10 @@ the same pseudonym (so visits of one person can be linked over time), and nobody
 key can recompute it from a guessed identity (a plain hash of an INS could be reversed by
 hashing every NIR). A patient with an INS gets a pseudonym derived from it, so the same
 person followed by two practitioners (two records) is one pseudonym in the evaluation.
+
+Each export has its own pseudonyms (`purpose`): the billing file names the practitioner,
+so a pseudonym shared with the evaluation file would let anyone holding both put a
+practitioner's patients' names back next to their evaluation rows.
 """
 
 from __future__ import annotations
@@ -42,9 +46,16 @@ def pseudonym(key: bytes | None, kind: str, value: str) -> str:
 
 
 def patient_pseudonym(
-    key: bytes | None, patient: dict[str, Any] | None, rpps: str, patient_id: str
+    key: bytes | None,
+    patient: dict[str, Any] | None,
+    rpps: str,
+    patient_id: str,
+    *,
+    purpose: str,
 ) -> str:
+    """`purpose` ("billing", "evaluation") keeps the two exports' pseudonyms apart."""
+    scope = "" if purpose == "billing" else f"{purpose}:"
     for identifier in identifiers_of(patient or {}):
         if identifier.get("system") in INS_SYSTEMS and isinstance(identifier.get("value"), str):
-            return pseudonym(key, "ins", f"{identifier['system']}|{identifier['value']}")
-    return pseudonym(key, "patient", f"{rpps}|{patient_id}")
+            return pseudonym(key, f"{scope}ins", f"{identifier['system']}|{identifier['value']}")
+    return pseudonym(key, f"{scope}patient", f"{rpps}|{patient_id}")

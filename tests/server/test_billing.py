@@ -219,3 +219,19 @@ def test_a_lost_file_is_written_again_from_its_batch(server):
     totals = [row for row in summary(server.db) if row.rpps == nurse.rpps]
     assert [(row.period, row.status, row.acts, row.unpriced, row.amount_cents)
             for row in totals] == [("2025-03", "exported", 1, 0, 2500)]
+
+
+def test_billing_and_evaluation_pseudonyms_cannot_be_joined(server):
+    """The billing file names the practitioner; sharing its patient pseudonyms with the
+    evaluation file would put names back next to evaluation rows."""
+    from icope_server.evaluation import render_evaluation_csv
+
+    nurse = server.new_practitioner()
+    bundle, _urns = visit_bundle(ins="248034410901299", day="2025-03-04", postcode="49300")
+    assert nurse.post_bundle(bundle).status_code == 200
+    billing = {row["patient_pseudonym"] for row in export_rows(server, nurse.rpps)}
+    evaluation = render_evaluation_csv(server.db, server.settings.pseudonym_key)
+    rows = [r for r in csv.DictReader(io.StringIO(evaluation), delimiter=";")
+            if r["departement"] == "49"]
+    assert len(billing) == 1 and len(rows) == 1
+    assert billing.isdisjoint(row["patient_pseudonym"] for row in rows)
