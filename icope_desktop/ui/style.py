@@ -51,7 +51,11 @@ QPushButton[primary="true"]:disabled {{ background: #9fbcb7; color: #f2f6f5; }}
 QPushButton[flat="true"] {{ border: none; background: transparent; color: {FOCUS};
     text-decoration: underline; padding: 4px 6px; }}
 QPushButton[flat="true"]:focus {{ border: 2px solid {FOCUS}; }}
-QPushButton:checkable:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT_DARK}; }}
+QPushButton:checked, QPushButton[chosen="true"] {{
+    background: {ACCENT}; color: white; border: 2px solid {ACCENT_DARK}; font-weight: 700;
+}}
+QPushButton:checked:hover, QPushButton[chosen="true"]:hover {{ background: {ACCENT_DARK}; }}
+QPushButton:checked:focus, QPushButton[chosen="true"]:focus {{ border: 3px solid {FOCUS}; }}
 QLineEdit, QComboBox, QPlainTextEdit, QSpinBox {{
     min-height: {FIELD_HEIGHT}px; padding: 1px 8px; border: 1px solid {BORDER};
     border-radius: 4px; background: {SURFACE};
