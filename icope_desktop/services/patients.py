@@ -12,7 +12,7 @@ is flagged.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -36,6 +36,7 @@ from icope_desktop.store.records import (
     PatientId,
     PatientListing,
     PatientSummary,
+    RecordStatus,
     Sex,
     VisitSummary,
 )
@@ -205,6 +206,17 @@ class PatientFile:
     @property
     def id(self) -> PatientId:
         return self.patient.id
+
+    @property
+    def in_progress(self) -> VisitSummary | None:
+        """The visit to resume rather than start a second one (two identical drafts
+        were made by clicking "Nouvelle visite" twice: usability walkthrough)."""
+        return newest_draft(self.visits)
+
+
+def newest_draft(visits: Iterable[VisitSummary]) -> VisitSummary | None:
+    """The first draft of a newest-first list (`store.visits.list_visits` order)."""
+    return next((v for v in visits if v.status is RecordStatus.DRAFT), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -534,6 +546,11 @@ class PatientService:
                 data.identity.birth_date, data.lives_at_home, data.autonomous, self.today()
             ),
         )
+
+    def visit_in_progress(self, patient_id: PatientId) -> VisitSummary | None:
+        """Read again when "Nouvelle visite" is clicked: the page may be older than a
+        draft started since (another window, a visit left with Back)."""
+        return newest_draft(self._store.visits.list_visits(patient_id))
 
     def home(self) -> HomeOverview:
         store = self._store

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from icope_desktop.i18n import _
-from icope_desktop.services.patients import display_name
+from icope_desktop.services.patients import display_name, format_date
 from icope_desktop.ui.shell.dialogs import ErrorDialog
 from icope_desktop.ui.shell.errors import user_message
 from icope_desktop.ui.shell.wording import born_on
@@ -81,9 +81,20 @@ class PatientPage(QWidget):
         self.edit_button = BigButton(_("Modifier le dossier"), page, name="edit_button")
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.patient_id))
         top.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.new_visit_button = BigButton(
-            _("Nouvelle visite (étape 1)"), page, primary=True, name="new_visit_button"
+        draft = file.in_progress
+        label = (
+            _("Reprendre la visite en cours (commencée le {day})").format(
+                day=format_date(draft.performed_on)
+            )
+            if draft is not None
+            else _("Nouvelle visite (étape 1)")
         )
+        self.new_visit_button = BigButton(label, page, primary=True, name="new_visit_button")
+        if draft is not None:
+            self.new_visit_button.setToolTip(
+                _("Une visite non terminée existe déjà : elle est rouverte plutôt qu'une "
+                  "seconde visite identique.")
+            )
         self.new_visit_button.clicked.connect(self._on_new_visit_clicked)
         top.addWidget(self.new_visit_button, 0, Qt.AlignmentFlag.AlignTop)
         col.addLayout(top)
@@ -192,8 +203,15 @@ class PatientPage(QWidget):
         if self.starting:
             return
         visits = self.services.visits
+        patients = self.services.patients
         patient_id = self.patient_id
-        task = Task(lambda progress, cancel: visits.start_visit(patient_id), name="start-visit")
+
+        def resume_or_start(progress: Any, cancel: Any) -> Any:
+            # Read again now: a draft started since this page was built is resumed too.
+            draft = patients.visit_in_progress(patient_id)
+            return draft.id if draft is not None else visits.start_visit(patient_id)
+
+        task = Task(resume_or_start, name="start-visit")
         task.succeeded.connect(self._on_visit_started)
         task.failed.connect(self._on_visit_failed)
         self.starting = True
