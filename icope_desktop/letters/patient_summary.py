@@ -28,7 +28,12 @@ from icope_desktop.letters.document import CONTENT_WIDTH, PdfMeta, build_pdf
 from icope_desktop.letters.fonts import register_fonts
 from icope_desktop.letters.formats import long_date, person_name, short_date, unbreakable
 from icope_desktop.letters.notices import provenance
-from icope_desktop.letters.plain_words import ADVICE, CAPACITY, OUTCOME
+from icope_desktop.letters.plain_words import (
+    ADVICE,
+    CAPACITY,
+    OUTCOME,
+    SAFETY_TALK_WITHOUT_GP,
+)
 from icope_desktop.letters.result_tables import status_color
 from icope_desktop.letters.styles import (
     NOTICE,
@@ -100,12 +105,21 @@ def _findings(ctx: LetterContext, st: Styles, lang: Lang) -> list[Flowable]:
     return [paragraph(tr("Ce que nous avons regardé ensemble", lang), st.heading), table]
 
 
-def advice_text(line: CarePlanLine) -> Text:
+SAFETY_CODE = "PSY_ITEM9_SAFETY"
+
+
+def advice_text(line: CarePlanLine, *, has_gp: bool = True) -> Text:
     """The plain wording of a care-plan line: the practitioner's own patient wording;
     else, for a recommendation accepted unedited, the plain phrase of its code; else the
-    line as the practitioner typed it (an edited line says what they decided)."""
+    line as the practitioner typed it (an edited line says what they decided).
+
+    The PHQ-9 item-9 safety line is the exception: its text is the clinical instruction
+    and the action the practitioner recorded (spec §3.6), written for the GP; the patient
+    reads a gentle sentence instead, whatever the line holds (usability audit s12)."""
     if line.patient_text is not None:
         return line.patient_text
+    if line.code == SAFETY_CODE:
+        return ADVICE[SAFETY_CODE] if has_gp else SAFETY_TALK_WITHOUT_GP
     if line.code in ADVICE and CATALOGUE_LABELS.get(line.code) == line.text:
         return ADVICE[line.code]
     return line.text
@@ -119,7 +133,7 @@ def _advice(ctx: LetterContext, st: Styles, lang: Lang) -> list[Flowable]:
                                  "prévu avant le prochain bilan.", lang), st.body))
     groups: dict[Domain | None, list[str]] = {}
     for line in ctx.care_plan:
-        text = advice_text(line).get(lang)
+        text = advice_text(line, has_gp=ctx.addressee is not None).get(lang)
         texts = groups.setdefault(line.domain, [])
         if text not in texts:
             texts.append(text)

@@ -111,7 +111,15 @@ ADVICE: Mapping[str, Text] = MappingProxyType({
         fr="Garder du lien : famille, amis, voisins, associations.",
         en="Stay in touch: family, friends, neighbours, clubs."),
     "PSY_ITEM9_SAFETY": Text(
-        fr="Si vous avez des idées noires, n'attendez pas : appelez le 3114 (gratuit, jour "
-           "et nuit).",
-        en="If you have dark thoughts, do not wait: call 3114 (free, day and night)."),
+        fr="Nous avons parlé ensemble de votre moral ; votre médecin traitant est informé.",
+        en="We talked together about your mood; your GP has been told."),
 })  # fmt: skip
+"""The safety line of a PHQ-9 item-9 alert (spec §3.6) is the practitioner's record of
+what they checked and did: for the patient it is only this gentle sentence (the 3114
+box already says whom to call), never the clinical wording or the recorded action."""
+
+SAFETY_TALK_WITHOUT_GP = Text(
+    fr="Nous avons parlé ensemble de votre moral.",
+    en="We talked together about your mood.",
+)
+"""The same sentence when no GP is on file: "your GP has been told" would be untrue."""

@@ -14,6 +14,7 @@ Rendering takes a fraction of a second: the UI calls `generate` in a `Task`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,11 +36,13 @@ from icope_desktop.letters import (
     render_gp_letter,
     render_patient_summary,
 )
+from icope_desktop.letters.formats import person_name, short_date
 from icope_desktop.screening import Domain, Result, VisitEvaluation, answers_from_json
 from icope_desktop.services.session import PROFESSION_LABELS
 from icope_desktop.services.visits import (
     RECOMMENDATIONS_BY_CODE,
     STEP1,
+    URGENT_ACTIONS,
     VisitService,
     planned_follow_up,
 )
@@ -113,9 +116,59 @@ def _lines(*parts: str | None) -> tuple[str, ...]:
     return tuple(p.strip() for p in parts if p and p.strip())
 
 
-def _plan_line(entry: CarePlanEntry) -> CarePlanLine:
+RECORDED_AT = re.compile(r"(?P<body>.*) \((?P<day>\d{2}/\d{2}/\d{4}) (?P<time>\d{2}:\d{2})\)",
+                         re.DOTALL)
+"""`UrgentActionRecord.describe()`'s tail: « … (25/11/2026 02:53) »."""
+
+
+def _coded_actions(body: str) -> tuple[list[str], str]:
+    """The coded actions at the head of a recorded note (in either language, as
+    `UrgentActionRecord.describe` wrote them at finalization), and what the practitioner
+    typed after them."""
+    codes: list[str] = []
+    rest = body.strip()
+    while rest:
+        for code, label in URGENT_ACTIONS.items():
+            found = next((
+                rest[len(text):] for text in (label.fr, label.en)
+                if rest == text or rest.startswith((f"{text} ; ", f"{text}; "))
+            ), None)  # fmt: skip
+            if found is not None:
+                codes.append(code)
+                rest = found.removeprefix(" ").removeprefix(";").strip()
+                break
+        else:
+            break
+    return codes, rest
+
+
+def recorded_action(note: str, author: str) -> Text:
+    """The action recorded for a PHQ-9 item-9 alert (spec §3.6), for the GP letter.
+
+    The care plan stores it as one string in the language the app had at finalization;
+    the letter shows the coded actions in the letter's language, and what the
+    practitioner typed as typed, marked as theirs « (noté par …) » so that the GP does
+    not read it as the application's wording (usability audit s12)."""
+    match = RECORDED_AT.fullmatch(note.strip())
+    body = match["body"] if match else note
+    codes, typed = _coded_actions(body)
+    fr = [URGENT_ACTIONS[code].fr for code in codes]
+    en = [URGENT_ACTIONS[code].en for code in codes]
+    if typed:
+        fr.append(f"{typed} (noté par {author})" if author else typed)
+        en.append(f"{typed} (noted by {author})" if author else typed)
+    if match:
+        day = datetime.strptime(match["day"], "%d/%m/%Y").date()
+        fr.append(f"le {short_date(day, 'fr')} à {match['time']}")
+        en.append(f"on {short_date(day, 'en')} at {match['time']}")
+        return Text(fr=f"{' ; '.join(fr[:-1])} ({fr[-1]})", en=f"{'; '.join(en[:-1])} ({en[-1]})")
+    return Text(fr=" ; ".join(fr), en="; ".join(en))
+
+
+def _plan_line(entry: CarePlanEntry, author: str) -> CarePlanLine:
     """An offered recommendation kept as offered keeps its FR/EN label; an edited or
-    added line is the typed text (letters/context.py)."""
+    added line is the typed text (letters/context.py); the action recorded with it
+    (the item-9 safety line) is `recorded_action`."""
     offered = RECOMMENDATIONS_BY_CODE.get(entry.code)
     if offered is not None and offered.label == entry.label:
         line = CarePlanLine.from_recommendation(offered)
@@ -126,7 +179,8 @@ def _plan_line(entry: CarePlanEntry) -> CarePlanLine:
             domain = None
         line = CarePlanLine(entry.label, domain, entry.code)
     if entry.note:
-        text = Text(fr=f"{line.text.fr} — {entry.note}", en=f"{line.text.en} — {entry.note}")
+        action = recorded_action(entry.note, author)
+        text = Text(fr=f"{line.text.fr} — {action.fr}", en=f"{line.text.en} — {action.en}")
         line = CarePlanLine(text, line.domain, line.code, line.patient_text)
     return line
 
@@ -202,7 +256,10 @@ class LetterService:
             step1=step1,
             step2=tuple(step2),
             evaluation=VisitEvaluation.from_json(view.evaluation),
-            care_plan=tuple(_plan_line(entry) for entry in view.care_plan),
+            care_plan=tuple(
+                _plan_line(entry, person_name(me.first_name, me.last_name))
+                for entry in view.care_plan
+            ),
             next_follow_up=planned_follow_up(view),
             history=self._history(view.patient_id, view.root_id, view.performed_on),
             letter_date=finalized,

@@ -112,3 +112,47 @@ def test_edited_recommendation_is_shown_as_the_practitioner_wrote_it():
     assert "Ophtalmologiste le 3 avril à 10 h, Dr Bernard" in pdf.body_text
     assert "Prendre rendez-vous chez l'ophtalmologiste" not in pdf.body_text
     pdf.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_safety_line_and_recorded_action_stay_in_the_gp_letter(lang):
+    """Audit s12: the item-9 safety line, edited with the recorded action, is clinical
+    text; the patient reads a gentle sentence, the GP the instruction and the action."""
+    import dataclasses
+
+    from icope_desktop.letters import CarePlanLine, render_gp_letter, render_patient_summary
+
+    from .pdf_reading import LetterPdf
+
+    ctx = sample("urgent_phq9")
+    index, safety = next((i, line) for i, line in enumerate(ctx.care_plan)
+                         if line.code == "PSY_ITEM9_SAFETY")  # fmt: skip
+    recorded = CarePlanLine(
+        dataclasses.replace(
+            safety.text,
+            fr=f"{safety.text.fr} — Sécurité évaluée immédiatement (le 12/03/2025 à 10:40)",
+            en=f"{safety.text.en} — Safety assessed at once (on 12 Mar 2025 at 10:40)",
+        ),
+        safety.domain, safety.code,
+    )  # fmt: skip
+    plan = (*ctx.care_plan[:index], recorded, *ctx.care_plan[index + 1:])
+    with_action = dataclasses.replace(ctx, care_plan=plan)
+    patient = LetterPdf(render_patient_summary(with_action, lang))
+    text = patient.body_text
+    for clinical in ("PHQ", "Sécurité évaluée", "Safety assessed", "10:40", "question 9",
+                     "item 9"):
+        assert clinical not in text, clinical
+    gentle = ("Nous avons parlé ensemble de votre moral ; votre médecin traitant est informé."
+              if lang == "fr" else "We talked together about your mood; your GP has been told.")
+    assert gentle in text
+    assert "3114" in text, "the crisis numbers stay"
+    patient.close()
+    no_gp = LetterPdf(render_patient_summary(dataclasses.replace(with_action, addressee=None),
+                                             lang))  # fmt: skip
+    assert "médecin traitant est informé" not in no_gp.body_text
+    assert "your GP has been told" not in no_gp.body_text
+    no_gp.close()
+    gp = LetterPdf(render_gp_letter(with_action, lang))
+    action = "Sécurité évaluée immédiatement" if lang == "fr" else "Safety assessed at once"
+    assert action in gp.body_text
+    gp.close()

@@ -187,3 +187,39 @@ def test_gp_letter_sender_block_has_the_practice_address(store):
     assert service.context(visit_id).sender.address == ("4 rue de la Paix", "44000 Nantes")
     text = _pdf_text(service.generate(visit_id, "fr").pdfs["gp_letter"])
     assert "4 rue de la Paix" in text and "44000 Nantes" in text
+
+
+def test_recorded_item9_action_is_in_the_letters_language_and_not_for_the_patient(store):
+    """Audit s12: the action recorded in French reads in English in the English GP
+    letter; the nurse's own words stay as typed, marked as theirs; the patient summary
+    shows neither."""
+    from icope_desktop.services.visits import RECOMMENDATIONS_BY_CODE, UrgentActionRecord
+
+    _profile(store)
+    urgent = UrgentActionRecord(
+        ("safety_assessed", "gp_contacted"), "Fille présente ce soir",
+        datetime(2025, 3, 10, 10, 40),
+    )
+    safety = RECOMMENDATIONS_BY_CODE["PSY_ITEM9_SAFETY"]
+    plan = [CarePlanEntry("psychological", safety.code, safety.label,
+                          urgent.describe().fr)]  # fmt: skip
+    visit_id, _ = _final_visit(store, _patient(store), on=date(2025, 3, 10), plan=plan)
+    service = LetterService(store, lambda: NOW)
+    line = service.context(visit_id).care_plan[0]
+    assert line.text.en == (
+        f"{safety.label.en} — Safety assessed at once (plan, means, intent); GP contacted the "
+        "same day; Fille présente ce soir (noted by Claire BOURGET) (on 10 Mar 2025 at 10:40)"
+    )
+    assert line.text.fr.endswith(
+        "Médecin traitant contacté le jour même ; Fille présente ce soir (noté par Claire "
+        "BOURGET) (le 10/03/2025 à 10:40)"
+    )
+    for lang in ("en", "fr"):
+        batch = service.generate(visit_id, lang)
+        gp = " ".join(_pdf_text(batch.pdfs["gp_letter"]).split())
+        patient = " ".join(_pdf_text(batch.pdfs["patient_summary"]).split())
+        expected = "GP contacted the same day" if lang == "en" else "Médecin traitant contacté"
+        assert expected in gp
+        assert "Sécurité évaluée" not in (gp if lang == "en" else patient)
+        for clinical in ("Safety assessed", "Sécurité évaluée", "Fille présente", "10:40"):
+            assert clinical not in patient, clinical
