@@ -252,11 +252,15 @@ def _num(value: Number, lang: Lang) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
-def ignored_note(item_ids: tuple[str, ...]) -> Text:
-    joined = ", ".join(item_ids)
+def ignored_note(instrument: Instrument, item_ids: tuple[str, ...]) -> Text:
+    """Named by their labels, not their ids (nurses never see item ids on the form)."""
+    from icope_desktop.screening.validation import field_names
+
+    joined = field_names([instrument.item(i) for i in item_ids if instrument.has_item(i)])
     return Text(
-        fr=f"Réponses conservées mais non prises en compte (question non applicable) : {joined}.",
-        en=f"Answers kept but not used (question not applicable): {joined}.",
+        fr=f"Réponses conservées mais non prises en compte (question non applicable) : "
+        f"{joined.fr}.",
+        en=f"Answers kept but not used (question not applicable): {joined.en}.",
     )
 
 
@@ -275,7 +279,7 @@ def build_result(
     """A Result with the fields every scorer fills the same way (ids, version, gaps)."""
     all_notes = list(notes)
     if responses.ignored:
-        all_notes.append(ignored_note(responses.ignored))
+        all_notes.append(ignored_note(instrument, responses.ignored))
     if domain_statuses is None:
         status = (
             DomainStatus.ALTERED

@@ -29,7 +29,22 @@ MAX_TEXT_LENGTH = 2000
 
 
 def field_name(item: Item) -> Text:
-    return Text(fr=f"« {item.label.fr} » ({item.id})", en=f"'{item.label.en}' ({item.id})")
+    """How a message names a question: its label and section as printed on the form,
+    never its item id (a code nurses never see on screen; usability audit)."""
+    if item.section is None or item.section.fr in item.label.fr:
+        return Text(fr=f"« {item.label.fr} »", en=f"'{item.label.en}'")
+    return Text(
+        fr=f"{item.section.fr} – « {item.label.fr} »",
+        en=f"{item.section.en} – '{item.label.en}'",
+    )
+
+
+def field_names(items: list[Item] | tuple[Item, ...]) -> Text:
+    """Several questions of one form, by their labels (their sections would repeat)."""
+    return Text(
+        fr=", ".join(f"« {item.label.fr} »" for item in items),
+        en=", ".join(f"'{item.label.en}'" for item in items),
+    )
 
 
 def fmt(value: int | float, lang: str) -> str:

@@ -96,7 +96,9 @@ def test_whisper_second_attempt_only_after_a_miss_spec_3_5_1():
         {"HEAR_method": "whisper", "WHISPER_R_A1": 3, "WHISPER_R_A2": 0, "WHISPER_L_A1": 3},
     )
     assert result.derived["whisper_R"] == "pass"
-    assert any("WHISPER_R_A2" in note.fr for note in result.notes)
+    ignored = [note.fr for note in result.notes if "non prises en compte" in note.fr]
+    assert ignored and "Oreille droite, essai 2" in ignored[0]
+    assert "WHISPER_R_A2" not in ignored[0]  # item ids are never shown to nurses
     with pytest.raises(ValidationError) as info:
         validate("hearing", {"HEAR_method": "whisper", "WHISPER_R_A1": 1, "WHISPER_L_A1": 3},
                  complete=True)  # fmt: skip

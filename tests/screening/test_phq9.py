@@ -140,7 +140,7 @@ def test_phq9_q10_only_when_total_above_0_spec_3_6():
     """Q10 is ignored (kept, with a note) when the total is 0."""
     zero = score("phq9", answers_with_total(0) | {"Q10": "very"})
     assert zero.derived["functional_difficulty"] is None
-    assert any("Q10" in note.fr for note in zero.notes)
+    assert any("Retentissement fonctionnel" in note.fr for note in zero.notes)
     some = score("phq9", answers_with_total(3) | {"Q10": "very"})
     assert some.derived["functional_difficulty"] == "very"
     assert some.notes == ()

@@ -88,7 +88,7 @@ def test_sppb_chair_pretest_failed_scores_0_and_skips_the_timed_test_spec_3_3():
     result = sppb(CHAIR_pretest="used_arms")
     assert result.derived["chair_score"] == 0
     assert result.total == 8
-    assert any("CHAIR_time_s" in note.fr for note in result.notes), "kept but ignored"
+    assert any("5 levers : durée" in note.fr for note in result.notes), "kept but ignored"
 
 
 @pytest.mark.parametrize(

@@ -98,7 +98,7 @@ def test_step1_chair_rise_not_completed_arms_or_reason_spec_2(changes, expected)
 def test_step1_chair_time_ignored_when_arms_were_used():
     result = score("step1", step1(L1_used_arms=True, L1_time_s=9.0))
     assert result.domain_statuses[Domain.LOCOMOTION] is ALTERED
-    assert any("L1_time_s" in note.fr for note in result.notes)
+    assert any("Lever de chaise ×5 : durée" in note.fr for note in result.notes)
 
 
 def test_step1_chair_time_plausibility_spec_0():

@@ -41,6 +41,7 @@ from icope_desktop.screening.model import Domain, Instrument, Item, ItemKind, Op
 from icope_desktop.screening.responses import Responses
 from icope_desktop.screening.results import Band, Result, build_result
 from icope_desktop.screening.tally import Tally, decide
+from icope_desktop.screening.validation import field_names
 from icope_desktop.screening.wording import num
 
 BMI_PLAUSIBLE = (Fraction(12), Fraction(60))
@@ -167,10 +168,10 @@ def check_bmi(
             "F1_weight_kg",
             FieldErrorCode.IMPLAUSIBLE,
             Text(
-                fr=f"« Poids » (F1_weight_kg) et « Taille » (F1_height_cm) : l'IMC calculé "
+                fr=f"« Poids » et « Taille » : l'IMC calculé "
                 f"({shown_fr} kg/m²) est inhabituel (plage plausible 12–60). Vérifiez le "
                 "poids et la taille, ou confirmez-les s'ils sont exacts.",
-                en=f"'Weight' (F1_weight_kg) and 'Height' (F1_height_cm): the derived BMI "
+                en=f"'Weight' and 'Height': the derived BMI "
                 f"({shown_en} kg/m²) is unusual (plausible range 12–60). Check weight and "
                 "height, or confirm them if they are right.",
             ),
@@ -284,7 +285,7 @@ def score_mna_sf(responses: Responses, context: ScoringContext, thresholds: Thre
         band=band,
         alerts=alert_list,
         derived=derived,
-        interpretation=_interpretation(band, tally, "MNA-SF"),
+        interpretation=_interpretation(band, tally, "MNA-SF", responses),
         threshold=Text(
             fr=f"altérée si MNA-SF ≤ {cut} ; dénutrition si ≤ "
             f"{num(rules.malnutrition_alert_at_or_below, 'fr')}",
@@ -295,13 +296,23 @@ def score_mna_sf(responses: Responses, context: ScoringContext, thresholds: Thre
     )
 
 
-def _interpretation(band: Band | None, tally: Tally, name: str) -> Text:
+GAP_ITEMS: dict[str, tuple[str, ...]] = {
+    "F1": ("F1_weight_kg", "F1_height_cm"),
+    "K": ("K_dairy", "K_legumes_eggs", "K_meat"),
+}
+"""Tally gaps that stand for several questions (F1 = the BMI's weight and height)."""
+
+
+def _interpretation(band: Band | None, tally: Tally, name: str, responses: Responses) -> Text:
     if band is not None:
         label = band.label
         return Text(fr=f"{name} : {label.fr}.", en=f"{name}: {label.en}.")
+    instrument = responses.instrument
+    ids = [i for gap in tally.gaps for i in GAP_ITEMS.get(gap, (gap,))]
+    gaps = field_names([instrument.item(i) for i in ids if instrument.has_item(i)])
     return Text(
-        fr=f"{name} : indéterminé, compléter les items manquants ({', '.join(tally.gaps)}).",
-        en=f"{name}: undetermined, complete the missing items ({', '.join(tally.gaps)}).",
+        fr=f"{name} : indéterminé, compléter les questions manquantes ({gaps.fr}).",
+        en=f"{name}: undetermined, complete the missing questions ({gaps.en}).",
     )
 
 
@@ -456,9 +467,9 @@ def score_mna(responses: Responses, context: ScoringContext, thresholds: Thresho
         notes.append(
             Text(
                 fr="MNA complet non calculable sans IMC (règle projet) : utiliser le MNA-SF avec "
-                "la circonférence du mollet (F2).",
+                "la circonférence du mollet.",
                 en="Full MNA not computable without BMI (project rule): use the MNA-SF with the "
-                "calf circumference (F2).",
+                "calf circumference.",
             )
         )
     altered = decide(tally.low, tally.high, lambda t: t < rules.altered_below)
@@ -485,7 +496,7 @@ def score_mna(responses: Responses, context: ScoringContext, thresholds: Thresho
         band=band,
         alerts=alert_list,
         derived=derived,
-        interpretation=_interpretation(band, tally, "MNA"),
+        interpretation=_interpretation(band, tally, "MNA", responses),
         threshold=Text(
             fr=f"altérée si MNA < {num(rules.altered_below, 'fr')} ; dénutrition si < "
             f"{num(rules.malnutrition_alert_below, 'fr')}",

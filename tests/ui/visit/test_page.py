@@ -233,7 +233,7 @@ def test_missing_dialog_lists_the_engine_messages(qtbot, services, patient_id):
     dialog = MissingDialog(missing)
     qtbot.addWidget(dialog)
     texts = [dialog.list_widget.item(i).text() for i in range(dialog.list_widget.count())]
-    assert any("(C3)" in t for t in texts)
+    assert any("Orientation : où sommes-nous ?" in t for t in texts)
     qtbot.mouseClick(dialog.finalize_button, Qt.MouseButton.LeftButton)
     assert dialog.choice is MissingChoice.FINALIZE
     assert visit_id
