@@ -208,12 +208,15 @@ def _visit_problems(ctx: LetterContext) -> list[Problem]:
             en="The next follow-up date must be after the visit: correct it in the care "
             "plan.",
         )))  # fmt: skip
-    if any(past.visit_date >= ctx.visit_date for past in ctx.history):
+    # A visit the same day is normal (a visit redone after a mistake, Step 2 done on
+    # its own in the afternoon): the trend keeps one column per day (trend.py). Only a
+    # later visit is a contradiction, and the service never passes one.
+    if any(past.visit_date > ctx.visit_date for past in ctx.history):
         problems.append(Problem("visit.history", Text(
-            fr="L'historique contient une visite datée du jour de cette visite ou après : "
-            "vérifiez les dates des visites précédentes.",
-            en="The history holds a visit dated on or after this visit: check the dates "
-            "of the earlier visits.",
+            fr="L'historique contient une visite datée après cette visite : vérifiez les "
+            "dates des visites précédentes.",
+            en="The history holds a visit dated after this visit: check the dates of the "
+            "earlier visits.",
         )))  # fmt: skip
     return problems
 

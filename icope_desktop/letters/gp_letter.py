@@ -385,9 +385,9 @@ def _follow_up(ctx: LetterContext, st: Styles, lang: Lang) -> list[Flowable]:
 
 
 def _trend(ctx: LetterContext, st: Styles, lang: Lang) -> list[Flowable]:
-    if not ctx.history:
+    columns, dropped = trend_columns(ctx)
+    if len(columns) < 2:  # no earlier day: nothing to compare with
         return []
-    _, dropped = trend_columns(ctx)
     heading = paragraph(tr("Évolution au fil des visites", lang), st.heading)
     flow: list[Flowable] = [heading, trend_chart(ctx, lang, CONTENT_WIDTH)]
     if dropped:

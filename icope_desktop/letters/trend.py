@@ -57,10 +57,18 @@ class TrendColumn:
 
 def trend_columns(ctx: LetterContext) -> tuple[list[TrendColumn], int]:
     """The visits shown, oldest first, ending with this visit; and how many were left
-    out for lack of room."""
+    out for lack of room.
+
+    One column per day: a patient may have two finalized visits the same day (a visit
+    redone, Step 2 finished in the afternoon), and two columns headed with the same
+    date would read as a mistake. The day's column is the latest visit of that day
+    (`ctx.history` keeps the order it was given in, finalization order for the same
+    day), and the day of this letter's visit is this visit."""
     current_scores = {a.instrument_id: a.result.total for a in ctx.step2}
+    by_day = {v.visit_date: v for v in ctx.history if v.visit_date != ctx.visit_date}
     columns = [
-        TrendColumn(v.visit_date, v.domain_statuses, v.scores, current=False) for v in ctx.history
+        TrendColumn(v.visit_date, v.domain_statuses, v.scores, current=False)
+        for v in sorted(by_day.values(), key=lambda v: v.visit_date)
     ]
     columns.append(TrendColumn(ctx.visit_date, ctx.domain_statuses, current_scores, current=True))
     dropped = max(0, len(columns) - MAX_COLUMNS)

@@ -43,6 +43,7 @@ from icope_desktop.services.visits import (
     RECOMMENDATIONS_BY_CODE,
     STEP1,
     URGENT_ACTIONS,
+    HistoryPoint,
     VisitService,
     planned_follow_up,
 )
@@ -268,13 +269,25 @@ class LetterService:
     def _history(
         self, patient_id: PatientId, root_id: VisitId, before: date
     ) -> tuple[PastVisit, ...]:
-        """Earlier finalized visits, oldest first (the letter's trend)."""
-        past = []
-        for point in self._visits.history(patient_id):
-            if point.performed_on > before or point.root_id == root_id:
-                continue
-            past.append(PastVisit(point.performed_on, point.domains, point.scores))
-        return tuple(past)
+        """Earlier finalized visits, oldest first (the letter's trend); visits of the
+        same day in the order they were finalized, so the trend keeps the day's latest
+        (letters/trend.py; visit dates cannot be edited, so two visits on one day must
+        never stop the letter)."""
+        points = [
+            point for point in self._visits.history(patient_id)
+            if point.performed_on <= before and point.root_id != root_id
+        ]  # fmt: skip
+        days = [point.performed_on for point in points]
+        shared = {day for day in days if days.count(day) > 1}
+
+        def finalized(point: HistoryPoint) -> datetime:
+            if point.performed_on not in shared:
+                return datetime.min
+            at = self.store.visits.get_visit(point.visit_id).finalized_at
+            return at.replace(tzinfo=None) if at is not None else datetime.min
+
+        points.sort(key=lambda point: (point.performed_on, finalized(point)))
+        return tuple(PastVisit(p.performed_on, p.domains, p.scores) for p in points)
 
     def generate(
         self, visit_id: VisitId, lang: Lang = "fr", kinds: Sequence[Kind] = KINDS

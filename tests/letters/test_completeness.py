@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 import pytest
 
@@ -113,9 +114,18 @@ def test_patient_identity_checks():
 
 def test_history_after_the_visit_is_refused():
     ctx = sample("trend")
+    later = ctx.visit_date + timedelta(days=1)
     wrong = replace(ctx, history=(*ctx.history,
-                                  dataclasses.replace(ctx.history[0], visit_date=ctx.visit_date)))
+                                  dataclasses.replace(ctx.history[0], visit_date=later)))
     assert [p.field for p in letter_problems(wrong)] == ["visit.history"]  # fmt: skip
+
+
+def test_an_earlier_visit_the_same_day_does_not_stop_the_letter():
+    """Audit: visit dates cannot be edited, so refusing a same-day visit left the nurse
+    with no fix; the trend keeps one column per day instead (trend.py)."""
+    ctx = sample("trend")
+    same_day = dataclasses.replace(ctx.history[0], visit_date=ctx.visit_date)
+    assert letter_problems(replace(ctx, history=(*ctx.history, same_day))) == []
 
 
 def test_the_gp_secure_mail_is_not_needed_for_the_patient_summary():

@@ -303,6 +303,38 @@ def test_no_trend_without_earlier_visits(letter):
     assert "Évolution" not in letter("three_altered", "gp", "fr").full_text
 
 
+def test_trend_keeps_one_column_per_day_with_same_day_visits():
+    """Two finalized visits the same day (audit: the letter was refused): one column per
+    day, the day's latest visit; this visit's own day is this visit."""
+    import dataclasses
+    from datetime import date
+
+    from icope_desktop.letters import render_gp_letter
+    from icope_desktop.letters.trend import trend_columns
+
+    from .pdf_reading import LetterPdf
+    from .samples import past_visit, step1
+
+    ctx = sample("trend")
+    morning = past_visit(date(2024, 9, 24), step1())
+    redone_today = past_visit(ctx.visit_date, step1())
+    history = (*ctx.history[:3], morning, ctx.history[3], redone_today)
+    same_day = dataclasses.replace(ctx, history=history)
+    columns, dropped = trend_columns(same_day)
+    assert [c.visit_date for c in columns] == [v.visit_date for v in ctx.history] + [
+        ctx.visit_date
+    ] and dropped == 0
+    assert columns[3].statuses == ctx.history[3].domain_statuses, "the day's latest visit"
+    assert columns[-1].current and columns[-1].statuses == ctx.domain_statuses
+    pdf = LetterPdf(render_gp_letter(same_day, "fr"))
+    chart = pdf.body_text[pdf.body_text.index("Évolution au fil des visites"):]
+    assert "07/03/2023 14/09/2023 19/03/2024 24/09/2024 12/03/2025" in chart
+    pdf.close()
+    only_today = LetterPdf(render_gp_letter(dataclasses.replace(ctx, history=(redone_today,))))
+    assert "Évolution" not in only_today.full_text, "no earlier day, no trend"
+    only_today.close()
+
+
 def test_english_letter_has_no_french_headings(letter):
     text = letter("three_altered", "gp", "en").body_text
     for french in ("Étape 1", "Seuil appliqué", "Conduite à tenir", "Plan de soins", "Docteur,"):

@@ -223,3 +223,31 @@ def test_recorded_item9_action_is_in_the_letters_language_and_not_for_the_patien
         assert "Sécurité évaluée" not in (gp if lang == "en" else patient)
         for clinical in ("Safety assessed", "Sécurité évaluée", "Fille présente", "10:40"):
             assert clinical not in patient, clinical
+
+
+def test_two_finalized_visits_the_same_day_still_make_letters(store):
+    """Audit: the letter was refused ('vérifiez les dates') though visit dates cannot be
+    edited. The trend keeps the day's visit finalized last."""
+    from datetime import timedelta
+
+    _profile(store)
+    patient_id = _patient(store)
+    ticks = iter(NOW + timedelta(minutes=n) for n in range(1000))
+    clock = lambda: next(ticks)  # noqa: E731
+    visits = VisitService(store, clock)
+    _final_visit(store, patient_id, on=date(2024, 9, 2))
+    day = date(2025, 3, 10)
+    ids = []
+    for l1_time in (11.0, 16.4):
+        visit_id = visits.start_visit(patient_id, performed_on=day)
+        for item_id, value in (STEP1 | {"L1_time_s": l1_time}).items():
+            visits.save_answer(visit_id, "step1", item_id, value)
+        visits.finalize(visit_id, [])
+        ids.append(visit_id)
+    service = LetterService(store, clock)
+    for visit_id in ids:
+        batch = service.generate(visit_id, "fr")
+        assert set(batch.pdfs) == {"gp_letter", "patient_summary"}, batch.problems
+        text = " ".join(_pdf_text(batch.pdfs["gp_letter"]).split())
+        assert "02/09/2024 10/03/2025" in text and "10/03/2025 10/03/2025" not in text
+    assert [p.visit_date for p in service.context(ids[1]).history] == [date(2024, 9, 2), day]
