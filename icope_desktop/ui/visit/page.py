@@ -562,9 +562,8 @@ class VisitPage(QWidget):
             follow = planned_follow_up(self.opened.view)
         else:
             follow = self.follow_up or evaluation.next_step1_due
-        missing = 0 if self.read_only else sum(
-            len(m.errors) for m in self.visits.missing(self.answers)
-        )
+        # A visit finalized anyway keeps saying what it lacks (usability audit 2).
+        missing = sum(len(m.errors) for m in self.visits.missing(self.answers))
         status = ""
         if self.read_only:
             status = self.status_label.text()

@@ -365,7 +365,13 @@ class SummaryPanel(QWidget):
         if follow_up is not None:
             self.follow_up_edit.setDate(QDate(follow_up.year, follow_up.month, follow_up.day))
         self.follow_up_edit.setReadOnly(read_only)
-        if missing_count:
+        if missing_count and read_only:
+            self.missing_label.setText(
+                _("Finalisée avec {count} question(s) sans réponse : le résultat est incomplet.")
+                .format(count=missing_count)
+            )
+            self.missing_label.setStyleSheet("color: #8a5a00; font-weight: 600;")
+        elif missing_count:
             self.missing_label.setText(
                 _("{count} élément(s) manquant(s) : vous pouvez compléter ou finaliser quand même.")
                 .format(count=missing_count)

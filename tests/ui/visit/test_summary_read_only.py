@@ -53,3 +53,18 @@ def test_final_summary_hides_editing_and_names_priorities(qtbot, services, patie
         assert "Priorité : " in text and "[" not in text, text
     levels = {label.text().split("Priorité : ")[1].split("&")[0] for label in labels}
     assert levels <= {"faible", "normale", "élevée", "urgente"}, levels
+
+
+def test_visit_finalized_anyway_says_what_it_lacks(qtbot, services, patient_id):
+    """Usability audit 2: a visit finalized with answers missing once read « Toutes les
+    questions nécessaires sont renseignées. »"""
+    visit_id = services.visits.start_visit(patient_id)
+    services.visits.save_answer(visit_id, "step1", "C2", "correct")
+    expected = sum(len(m.errors) for m in services.visits.missing({"step1": {"C2": "correct"}}))
+    services.visits.finalize(visit_id, [])
+    page = open_page(qtbot, services, visit_id)
+    assert page.read_only
+    text = page.summary.missing_label.text()
+    assert "Toutes les questions" not in text
+    assert f"Finalisée avec {expected} question(s) sans réponse" in text
+    assert not page.summary.missing_button.isVisible()  # nothing to complete in a final visit
