@@ -147,6 +147,9 @@ class GpForm:
     rpps: str = ""
     email: str = ""
     phone: str = ""
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,8 +354,14 @@ def phone_problem(typed: str) -> Text | None:
     return None if len(digits) == 10 else PHONE_LENGTH
 
 
+def compact_postal_code(typed: str) -> str:
+    """"44 400" as printed on envelopes is 44400: spaces (and non-breaking ones) go
+    (usability walkthrough: a 5-character box cut "44 400" to "44 40")."""
+    return "".join(typed.split())
+
+
 def postal_code_problem(typed: str) -> Text | None:
-    value = typed.strip()
+    value = compact_postal_code(typed)
     return POSTAL_INVALID if value and not _POSTAL.fullmatch(value) else None
 
 
@@ -422,7 +431,7 @@ class PatientService:
                 ins_status=InsStatus.VALIDATED if form.identity_verified else InsStatus.PROVISIONAL,
             ),
             address=_text(form.address),
-            postal_code=_text(form.postal_code),
+            postal_code=compact_postal_code(form.postal_code) or None,
             city=_text(form.city),
             phone=_text(form.phone),
             gp_id=form.gp_id,
@@ -585,30 +594,57 @@ class PatientService:
 
     def create_gp(self, form: GpForm) -> GpId:
         """A new GP, or `InvalidData` per bad field (RPPS key, mail address)."""
-        problems: dict[str, Text] = {}
-        if not _text(form.last_name):
-            problems["last_name"] = REQUIRED
-        if not _text(form.first_name):
-            problems["first_name"] = REQUIRED
-        for name, message in (
-            ("rpps", rpps_problem(form.rpps)),
-            ("email", email_problem(form.email)),
-            ("phone", phone_problem(form.phone)),
-        ):
-            if message:
-                problems[name] = message
-        if problems:
-            raise InvalidData(problems)
-        return self._store.gps.create_gp(
-            GpData(
-                last_name=_text(form.last_name) or "",
-                first_name=_text(form.first_name) or "",
-                rpps=compact(form.rpps) or None,
-                email=_text(form.email),
-                phone=_text(form.phone),
-            )
-        )
+        return self._store.gps.create_gp(parse_gp(form))
 
+    def update_gp(self, gp_id: GpId, form: GpForm) -> None:
+        """Corrects a GP record: the letter asks to add the RPPS "dans la fiche du
+        médecin traitant", which had no screen (usability walkthrough). `InvalidData`
+        per bad field; `DuplicateRecord` when another GP has this RPPS."""
+        self._store.gps.update_gp(gp_id, parse_gp(form))
+
+
+def gp_to_form(gp: Gp) -> GpForm:
+    """The GP form's fields for an existing record (edit)."""
+    data = gp.data
+    return GpForm(
+        last_name=data.last_name,
+        first_name=data.first_name,
+        rpps=data.rpps or "",
+        email=data.email or "",
+        phone=data.phone or "",
+        address=data.address or "",
+        postal_code=data.postal_code or "",
+        city=data.city or "",
+    )
+
+
+def parse_gp(form: GpForm) -> GpData:
+    """The store's GP input, or `InvalidData` naming every bad field."""
+    problems: dict[str, Text] = {}
+    if not _text(form.last_name):
+        problems["last_name"] = REQUIRED
+    if not _text(form.first_name):
+        problems["first_name"] = REQUIRED
+    for name, message in (
+        ("rpps", rpps_problem(form.rpps)),
+        ("email", email_problem(form.email)),
+        ("phone", phone_problem(form.phone)),
+        ("postal_code", postal_code_problem(form.postal_code)),
+    ):
+        if message:
+            problems[name] = message
+    if problems:
+        raise InvalidData(problems)
+    return GpData(
+        last_name=_text(form.last_name) or "",
+        first_name=_text(form.first_name) or "",
+        rpps=compact(form.rpps) or None,
+        email=_text(form.email),
+        phone=_text(form.phone),
+        address=_text(form.address),
+        postal_code=compact_postal_code(form.postal_code) or None,
+        city=_text(form.city),
+    )
 
 def _home_patient(item: PatientListing, months: int, today: date) -> HomePatient:
     next_step1 = None

@@ -252,3 +252,31 @@ def test_patient_list_before_typing_most_recently_seen_with_follow_ups(services)
     assert (aubert.next_step1_on, aubert.follow_up_due) == (date(2025, 2, 1), True)
     due = services.patients.due_follow_ups(limit=1)
     assert due.total == 2 and [d.patient_id for d in due.items] == [ids["Aubert"]]
+
+
+def test_a_gp_is_corrected_with_the_same_checks_and_an_rpps_stays_unique(services):
+    from icope_desktop.services.patients import gp_to_form
+    from icope_desktop.store.errors import DuplicateRecord
+
+    good = "1000345678" + luhn_check_digit("1000345678")
+    gp_id = services.patients.create_gp(GpForm("Morel", "Paul"))
+    with pytest.raises(InvalidData) as caught:
+        services.patients.update_gp(gp_id, GpForm("Morel", "Paul", rpps=good[:-1]))
+    assert set(caught.value.problems) == {"rpps"}
+    services.patients.update_gp(
+        gp_id, GpForm("Morel", "Paul", rpps=good, postal_code="44 400", city="Saint-Nazaire")
+    )
+    stored = services.patients.get_gp(gp_id)
+    assert stored.data.rpps == good and stored.data.postal_code == "44400"
+    assert gp_to_form(stored).city == "Saint-Nazaire"
+    other = services.patients.create_gp(GpForm("Roux", "Anne"))
+    with pytest.raises(DuplicateRecord):
+        services.patients.update_gp(other, GpForm("Roux", "Anne", rpps=good))
+
+
+def test_a_postal_code_typed_with_a_space_is_kept_as_five_digits(services):
+    data = services.patients.parse(jeanne(postal_code="44 400"))
+    assert data.postal_code == "44400"
+    with pytest.raises(InvalidData) as caught:
+        services.patients.parse(jeanne(postal_code="44 40"))
+    assert set(caught.value.problems) == {"postal_code"}

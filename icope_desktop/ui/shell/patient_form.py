@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from icope_desktop.i18n import _
-from icope_desktop.services.patients import GpForm, PatientForm
+from icope_desktop.services.patients import PatientForm
 from icope_desktop.ui.shell.dialogs import DuplicateChoice, DuplicateDialog, ErrorDialog
 from icope_desktop.ui.shell.errors import user_message
+from icope_desktop.ui.shell.gp_form import GpFormCard
 from icope_desktop.ui.tasks import Task, TaskRunner
 from icope_desktop.ui.widgets.buttons import BigButton
 from icope_desktop.ui.widgets.choices import ChoiceButtons
@@ -160,11 +161,25 @@ class PatientFormPage(QWidget):
         self.gp_combo.setObjectName("gp_combo")
         self._add(gp, "gp_id", _("Médecin traitant"), self.gp_combo)
         self.fields["gp_id"].label.hide()
+        gp_buttons = QHBoxLayout()
         self.add_gp_button = BigButton(_("Ajouter un médecin…"), gp, name="add_gp_button")
         self.add_gp_button.clicked.connect(lambda: self.show_gp_form(True))
-        gp.body.addWidget(self.add_gp_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.gp_form = self._build_gp_form(gp)
+        gp_buttons.addWidget(self.add_gp_button)
+        self.edit_gp_button = BigButton(
+            _("Modifier ce médecin…"), gp, name="edit_gp_button"
+        )
+        self.edit_gp_button.setToolTip(_("Corriger son RPPS, sa messagerie MSSanté..."))
+        self.edit_gp_button.clicked.connect(self._on_edit_gp_clicked)
+        gp_buttons.addWidget(self.edit_gp_button)
+        gp_buttons.addStretch(1)
+        gp.body.addLayout(gp_buttons)
+        self.gp_form = GpFormCard(services, tasks, gp)
+        self.gp_form.saved.connect(self._on_gp_saved)
+        self.gp_form.cancelled.connect(lambda: self.show_gp_form(False))
+        self.gp_fields = self.gp_form.fields
+        self.save_gp_button = self.gp_form.save_button
         gp.body.addWidget(self.gp_form)
+        self.gp_combo.currentIndexChanged.connect(lambda *_args: self._update_gp_buttons())
         right.addWidget(gp)
 
         # consent and eligibility ------------------------------------------------------------
@@ -243,46 +258,6 @@ class PatientFormPage(QWidget):
         card.body.addWidget(field)
         return field
 
-    def _build_gp_form(self, parent: QWidget) -> Card:
-        card = Card(_("Nouveau médecin traitant"), parent, name="gp_form")
-        self.gp_fields: dict[str, Field] = {}
-        self.gp_last_name_edit = _edit(card, "gp_last_name_edit")
-        self.gp_first_name_edit = _edit(card, "gp_first_name_edit")
-        self.gp_rpps_edit = _edit(card, "gp_rpps_edit")
-        self.gp_email_edit = _edit(card, "gp_email_edit")
-        self.gp_phone_edit = _edit(card, "gp_phone_edit")
-        names = QHBoxLayout()
-        for key, label, editor in (
-            ("last_name", _("Nom"), self.gp_last_name_edit),
-            ("first_name", _("Prénom"), self.gp_first_name_edit),
-        ):
-            self.gp_fields[key] = Field(label, editor, card, required=True)
-            names.addWidget(self.gp_fields[key])
-        card.body.addLayout(names)
-        for key, label, editor, hint in (
-            ("rpps", _("Numéro RPPS"), self.gp_rpps_edit, None),
-            ("email", _("Messagerie sécurisée (MSSanté)"), self.gp_email_edit,
-             _("Le courrier de synthèse lui est envoyé à cette adresse.")),
-            ("phone", _("Téléphone"), self.gp_phone_edit, None),
-        ):
-            self.gp_fields[key] = Field(label, editor, card, hint=hint)
-            card.body.addWidget(self.gp_fields[key])
-        row = QHBoxLayout()
-        row.addStretch(1)
-        cancel = BigButton(_("Annuler"), card, name="cancel_gp_button")
-        cancel.clicked.connect(lambda: self.show_gp_form(False))
-        row.addWidget(cancel)
-        self.save_gp_button = BigButton(
-            _("Enregistrer le médecin"), card, primary=True, name="save_gp_button"
-        )
-        self.save_gp_button.clicked.connect(self._on_save_gp_clicked)
-        row.addWidget(self.save_gp_button)
-        card.body.addLayout(row)
-        for edit in (self.gp_last_name_edit, self.gp_first_name_edit, self.gp_rpps_edit,
-                     self.gp_email_edit, self.gp_phone_edit):
-            edit.returnPressed.connect(self._on_save_gp_clicked)
-        return card
-
     # --- reading and writing the widgets -------------------------------------------------
 
     def form(self) -> PatientForm:
@@ -350,47 +325,28 @@ class PatientFormPage(QWidget):
         index = self.gp_combo.findData(str(gp_id)) if gp_id is not None else 0
         self.gp_combo.setCurrentIndex(max(0, index))
 
-    def show_gp_form(self, on: bool) -> None:
+    def show_gp_form(self, on: bool, *, edit: bool = False) -> None:
+        if on and edit and self.selected_gp() is not None:
+            self.gp_form.start_edit(self.services.patients.get_gp(self.selected_gp()))
+        elif on:
+            self.gp_form.start_new()
         self.gp_form.setVisible(on)
-        self.add_gp_button.setVisible(not on)
+        self._update_gp_buttons()
         if on:
-            self.gp_last_name_edit.setFocus()
+            self.gp_form.focus_first()
 
-    def _on_save_gp_clicked(self) -> None:
-        for field in self.gp_fields.values():
-            field.clear_error()
-        form = GpForm(
-            last_name=self.gp_last_name_edit.text(),
-            first_name=self.gp_first_name_edit.text(),
-            rpps=self.gp_rpps_edit.text(),
-            email=self.gp_email_edit.text(),
-            phone=self.gp_phone_edit.text(),
-        )
-        task = Task(lambda progress, cancel: self.services.patients.create_gp(form),
-                    name="create-gp")
-        task.succeeded.connect(self._on_gp_saved)
-        task.failed.connect(self._on_gp_failed)
-        self.save_gp_button.setEnabled(False)
-        self.tasks.start(task)
+    def _update_gp_buttons(self) -> None:
+        editing = self.gp_form.isVisibleTo(self)
+        self.add_gp_button.setVisible(not editing)
+        self.edit_gp_button.setVisible(not editing and self.selected_gp() is not None)
+
+    def _on_edit_gp_clicked(self) -> None:
+        self.show_gp_form(True, edit=True)
 
     def _on_gp_saved(self, gp_id: Any) -> None:
-        self.save_gp_button.setEnabled(True)
-        for edit in (self.gp_last_name_edit, self.gp_first_name_edit, self.gp_rpps_edit,
-                     self.gp_email_edit, self.gp_phone_edit):
-            edit.clear()
         self._load_gps(select=gp_id)
         self.show_gp_form(False)
         self.gp_combo.setFocus()
-
-    def _on_gp_failed(self, error: BaseException) -> None:
-        self.save_gp_button.setEnabled(True)
-        messages = error.messages() if hasattr(error, "messages") else {}
-        if messages:
-            for name, message in messages.items():
-                field = self.gp_fields.get(name) or self.gp_fields["last_name"]
-                field.show_error(message)
-            return
-        self.gp_fields["rpps"].show_error(user_message(error)[1])
 
     # --- eligibility and checks ----------------------------------------------------------
 

@@ -21,11 +21,28 @@ from icope_desktop.i18n import _
 from icope_desktop.services.patients import display_name, format_date
 from icope_desktop.ui.shell.dialogs import ErrorDialog
 from icope_desktop.ui.shell.errors import user_message
+from icope_desktop.ui.shell.gp_form import GpFormCard
 from icope_desktop.ui.shell.wording import born_on
 from icope_desktop.ui.tasks import Task, TaskRunner
 from icope_desktop.ui.widgets.buttons import BigButton
 from icope_desktop.ui.widgets.labels import Card, hint_label, title_label
 from icope_desktop.ui.widgets.page import ScrollColumn
+
+
+def gp_lines(gp: Any) -> str:
+    """What the GP card says: name, RPPS, mail, phone, address (a missing RPPS is said,
+    since the letter needs it)."""
+    data = gp.data
+    lines = [f"{data.last_name.upper()} {data.first_name}"]
+    lines.append(
+        _("RPPS {rpps}").format(rpps=data.rpps) if data.rpps else _("RPPS non renseigné")
+    )
+    lines.extend(value for value in (data.email, data.phone) if value)
+    town = " ".join(part for part in (data.postal_code, data.city) if part)
+    address = ", ".join(part for part in (data.address, town) if part)
+    if address:
+        lines.append(address)
+    return "\n".join(lines)
 
 
 class PatientPage(QWidget):
@@ -156,9 +173,10 @@ class PatientPage(QWidget):
         visits = services.visits
         self.tasks.start(Task(lambda progress, cancel: visits.warm_up(), name="visit-warm-up"))
 
-    @staticmethod
-    def _gp_card(parent: QWidget, gp: Any) -> Card:
+    def _gp_card(self, parent: QWidget, gp: Any) -> Card:
         card = Card(_("Médecin traitant"), parent, name="gp_card")
+        self.gp_label: QLabel | None = None
+        self.gp_editor: GpFormCard | None = None
         if gp is None:
             card.body.addWidget(
                 hint_label(
@@ -169,16 +187,41 @@ class PatientPage(QWidget):
                 )
             )
             return card
-        lines = [f"{gp.data.last_name.upper()} {gp.data.first_name}"]
-        if gp.data.rpps:
-            lines.append(_("RPPS {rpps}").format(rpps=gp.data.rpps))
-        lines.extend(value for value in (gp.data.email, gp.data.phone) if value)
-        label = QLabel("\n".join(lines), card)
-        label.setObjectName("gp_label")
-        label.setWordWrap(True)
-        card.body.addWidget(label)
+        self.gp_label = QLabel(gp_lines(gp), card)
+        self.gp_label.setObjectName("gp_label")
+        self.gp_label.setWordWrap(True)
+        card.body.addWidget(self.gp_label)
+        # The letter asks to complete "la fiche du médecin traitant" (RPPS, MSSanté):
+        # corrected here, in place (usability walkthrough).
+        self.edit_gp_button = BigButton(_("Modifier le médecin"), card, name="edit_gp_button")
+        self.edit_gp_button.setToolTip(_("Corriger son RPPS, sa messagerie MSSanté..."))
+        self.edit_gp_button.clicked.connect(lambda: self._show_gp_editor(True))
+        card.body.addWidget(self.edit_gp_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.gp_editor = GpFormCard(self.services, self.tasks, card)
+        self.gp_editor.saved.connect(self._on_gp_saved)
+        self.gp_editor.cancelled.connect(lambda: self._show_gp_editor(False))
+        self.gp_editor.hide()
+        card.body.addWidget(self.gp_editor)
         card.body.addStretch(1)
+        self.gp_id = gp.id
         return card
+
+    def _show_gp_editor(self, on: bool) -> None:
+        assert self.gp_editor is not None and self.gp_label is not None
+        if on:
+            self.gp_editor.start_edit(self.services.patients.get_gp(self.gp_id))
+        self.gp_editor.setVisible(on)
+        self.gp_label.setVisible(not on)
+        self.edit_gp_button.setVisible(not on)
+        if on:
+            self.gp_editor.focus_first()
+        else:
+            self.edit_gp_button.setFocus()
+
+    def _on_gp_saved(self, gp_id: Any) -> None:
+        assert self.gp_label is not None
+        self.gp_label.setText(gp_lines(self.services.patients.get_gp(gp_id)))
+        self._show_gp_editor(False)
 
     @staticmethod
     def _contact_card(parent: QWidget, patient: Any) -> Card:

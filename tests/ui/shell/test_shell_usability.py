@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from icope_desktop.ui.style import ACCENT
 
-from .conftest import child, click, unlock
+from .conftest import child, click, type_into, unlock
 from .test_shell_patients import open_new_form
 
 
@@ -85,3 +85,60 @@ def test_a_draft_started_after_the_page_was_built_is_resumed(qtbot, window):
     qtbot.waitUntil(lambda: window.page_kind == "visit", timeout=10_000)
     assert window.place.target == visit_id
     assert len(window.services.visits.list_visits(patient_id)) == 1
+
+
+def test_the_gp_record_is_corrected_from_the_patient_page(qtbot, window):
+    from PySide6.QtWidgets import QLabel
+
+    from icope_desktop.services.identifiers import luhn_check_digit
+    from icope_desktop.services.patients import GpForm, PatientForm
+    from icope_desktop.store.records import Sex
+
+    patients = window.services.patients
+    gp_id = patients.create_gp(GpForm("Morel", "Paul"))
+    form = PatientForm("Lefèvre", "", "Jeanne", "17/05/1948", Sex.FEMALE, gp_id=gp_id)
+    window.open_patient(patients.create(patients.parse(form)))
+    assert "RPPS non renseigné" in child(window, QLabel, "gp_label").text()
+    click(qtbot, child(window, QPushButton, "edit_gp_button"))
+    page = window.current_page()
+    good = "1000345678" + luhn_check_digit("1000345678")
+    bad = good[:-1] + str((int(good[-1]) + 1) % 10)
+    type_into(qtbot, child(window, QLineEdit, "gp_rpps_edit"), bad)
+    click(qtbot, child(window, QPushButton, "save_gp_button"))
+    rpps_field = page.gp_editor.fields["rpps"]
+    qtbot.waitUntil(lambda: rpps_field.error.isVisible(), timeout=5000)
+    assert "clé" in rpps_field.error.text()
+    assert patients.get_gp(gp_id).data.rpps is None
+    type_into(qtbot, child(window, QLineEdit, "gp_rpps_edit"), good)
+    assert not rpps_field.error.isVisible()  # a corrected field loses its error at once
+    type_into(qtbot, child(window, QLineEdit, "gp_email_edit"), "paul.morel@medecin.mssante.fr")
+    type_into(qtbot, child(window, QLineEdit, "gp_postal_code_edit"), "44 400")
+    click(qtbot, child(window, QPushButton, "save_gp_button"))
+    qtbot.waitUntil(lambda: not page.gp_editor.isVisible(), timeout=5000)
+    stored = patients.get_gp(gp_id).data
+    assert stored.rpps == good and stored.email == "paul.morel@medecin.mssante.fr"
+    assert stored.postal_code == "44400" and stored.last_name == "Morel"
+    assert f"RPPS {good}" in child(window, QLabel, "gp_label").text()
+
+
+def test_the_chosen_gp_is_corrected_from_the_patient_form(qtbot, window):
+    from PySide6.QtWidgets import QComboBox
+
+    from icope_desktop.services.patients import GpForm
+
+    patients = window.services.patients
+    gp_id = patients.create_gp(GpForm("Morel", "Paul"))
+    open_new_form(qtbot, window)
+    edit_gp = child(window, QPushButton, "edit_gp_button")
+    assert not edit_gp.isVisible()  # nothing chosen: nothing to correct
+    combo = child(window, QComboBox, "gp_combo")
+    combo.setCurrentIndex(combo.findData(str(gp_id)))
+    assert edit_gp.isVisible()
+    click(qtbot, edit_gp)
+    assert child(window, QLineEdit, "gp_last_name_edit").text() == "Morel"
+    type_into(qtbot, child(window, QLineEdit, "gp_phone_edit"), "02 40 11 22 33")
+    click(qtbot, child(window, QPushButton, "save_gp_button"))
+    qtbot.waitUntil(lambda: patients.get_gp(gp_id).data.phone == "02 40 11 22 33",
+                    timeout=5000)
+    assert combo.currentData() == str(gp_id) and patients.search_gps("") != []
+    assert len(patients.search_gps("")) == 1
