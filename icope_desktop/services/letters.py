@@ -36,7 +36,7 @@ from icope_desktop.letters import (
     render_gp_letter,
     render_patient_summary,
 )
-from icope_desktop.letters.formats import person_name, short_date
+from icope_desktop.letters.formats import person_name, short_date, unbreakable
 from icope_desktop.screening import Domain, Result, VisitEvaluation, answers_from_json
 from icope_desktop.services.session import PROFESSION_LABELS
 from icope_desktop.services.visits import (
@@ -160,7 +160,8 @@ def recorded_action(note: str, author: str) -> Text:
         en.append(f"{typed} (noted by {author})" if author else typed)
     if match:
         day = datetime.strptime(match["day"], "%d/%m/%Y").date()
-        fr.append(f"le {short_date(day, 'fr')} à {match['time']}")
+        hour, minute = match["time"].split(":")
+        fr.append(f"le {short_date(day, 'fr')} à {unbreakable(f'{hour} h {minute}')}")
         en.append(f"on {short_date(day, 'en')} at {match['time']}")
         return Text(fr=f"{' ; '.join(fr[:-1])} ({fr[-1]})", en=f"{'; '.join(en[:-1])} ({en[-1]})")
     return Text(fr=" ; ".join(fr), en="; ".join(en))

@@ -133,3 +133,40 @@ def test_a_question_and_its_answer_read_without_doubled_punctuation(lang, expect
     result = score("step1", answers, ScoringContext(age_years=80, visit_date=date(2025, 3, 3)))
     line = item_with_answer(Assessment(result, answers), "P2", lang)
     assert line.replace("\u202f", " ").replace("\u00a0", " ") == expected
+
+
+def test_french_letters_space_every_double_punctuation_mark():
+    """Audit: « non renseigné; autonomie ». French sets a (no-break) space before ; : ! ?
+    (formats.semicolon / colon, blocks.keep_punctuation), times included (« 10 h 40 »,
+    not « 10:40 »): every sample, and the item-9 action the service writes into the
+    care plan."""
+    import dataclasses
+    import re
+
+    from icope_desktop.letters import CarePlanLine, render_gp_letter, render_patient_summary
+    from icope_desktop.services.letters import recorded_action
+
+    from .conftest import sample
+    from .pdf_reading import LetterPdf
+    from .samples import ALL_SAMPLES
+
+    urgent = sample("urgent_phq9")
+    index, safety = next((i, line) for i, line in enumerate(urgent.care_plan)
+                         if line.code == "PSY_ITEM9_SAFETY")  # fmt: skip
+    note = ("Safety assessed at once (plan, means, intent); GP contacted the same day; "
+            "Fille présente (12/03/2025 10:40)")
+    action = recorded_action(note, "Claire BOURGET")
+    line = CarePlanLine(dataclasses.replace(safety.text, fr=f"{safety.text.fr} — {action.fr}"),
+                        safety.domain, safety.code)  # fmt: skip
+    recorded = dataclasses.replace(
+        urgent, care_plan=(*urgent.care_plan[:index], line, *urgent.care_plan[index + 1:])
+    )
+    contexts = [sample(name) for name in ALL_SAMPLES] + [recorded]
+    for ctx in contexts:
+        for render in (render_gp_letter, render_patient_summary):
+            pdf = LetterPdf(render(ctx, "fr"))
+            text = pdf.full_text
+            pdf.close()
+            unspaced = [m.group() for m in re.finditer(r".{12}[^\s;:!?][;:!?](?!//).{0,12}", text)]
+            assert not unspaced, unspaced
+    assert "Médecin traitant contacté le jour même ; Fille présente" in action.fr

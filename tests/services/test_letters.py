@@ -212,7 +212,7 @@ def test_recorded_item9_action_is_in_the_letters_language_and_not_for_the_patien
     )
     assert line.text.fr.endswith(
         "Médecin traitant contacté le jour même ; Fille présente ce soir (noté par Claire "
-        "BOURGET) (le 10/03/2025 à 10:40)"
+        "BOURGET) (le 10/03/2025 à 10\u00a0h\u00a040)"
     )
     for lang in ("en", "fr"):
         batch = service.generate(visit_id, lang)
