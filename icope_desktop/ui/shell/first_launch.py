@@ -55,7 +55,7 @@ def address_rows(
     code and town side by side, as on an envelope."""
     address = _line(parent, "address_edit")
     postal_code = _line(parent, "postal_code_edit")
-    postal_code.setMaxLength(5)
+    postal_code.setMaxLength(12)  # "44 400" as on envelopes; spaces dropped on save
     city = _line(parent, "city_edit")
     fields["address"] = Field(
         _("Adresse du cabinet"),
@@ -353,6 +353,7 @@ class FirstLaunchPage(QWidget):
         self.language_requested.emit(self.language_combo.itemData(index))
 
     def _profile_form(self) -> Any:
+        from icope_desktop.services.patients import compact_postal_code  # "44 400"
         from icope_desktop.services.settings import ProfileForm
         from icope_desktop.store.records import Profession
 
@@ -365,7 +366,7 @@ class FirstLaunchPage(QWidget):
             phone=self.phone_edit.text(),
             email=self.email_edit.text(),
             address=self.address_edit.text(),
-            postal_code=self.postal_code_edit.text(),
+            postal_code=compact_postal_code(self.postal_code_edit.text()),
             city=self.city_edit.text(),
         )
 

@@ -142,7 +142,7 @@ class PatientFormPage(QWidget):
         contact = Card(_("Coordonnées"), page)
         self.address_edit = _edit(contact, "address_edit")
         self.postal_code_edit = _edit(contact, "postal_code_edit")
-        self.postal_code_edit.setMaxLength(5)
+        self.postal_code_edit.setMaxLength(12)  # "44 400" typed with a space fits
         self.city_edit = _edit(contact, "city_edit")
         self.phone_edit = _edit(contact, "phone_edit")
         self._add(contact, "address", _("Adresse"), self.address_edit)

@@ -374,6 +374,7 @@ class SettingsPage(QWidget):
         )
 
     def _on_profile_save_clicked(self) -> None:
+        from icope_desktop.services.patients import compact_postal_code  # "44 400"
         from icope_desktop.store.records import Profession
 
         value = self.profession_combo.currentData()
@@ -385,7 +386,7 @@ class SettingsPage(QWidget):
             phone=self.phone_edit.text(),
             email=self.email_edit.text(),
             address=self.address_edit.text(),
-            postal_code=self.postal_code_edit.text(),
+            postal_code=compact_postal_code(self.postal_code_edit.text()),
             city=self.city_edit.text(),
         )
         settings = self.services.settings

@@ -142,3 +142,19 @@ def test_the_chosen_gp_is_corrected_from_the_patient_form(qtbot, window):
                     timeout=5000)
     assert combo.currentData() == str(gp_id) and patients.search_gps("") != []
     assert len(patients.search_gps("")) == 1
+
+
+def test_a_postal_code_typed_with_a_space_is_kept_whole(qtbot, window):
+    from .test_shell_patients import create_patient
+    from .test_shell_settings import open_settings
+
+    patient_id = create_patient(qtbot, window, "Lefèvre", "Jeanne", "17/05/1948",
+                                postal_code="44 400", city="Rezé")
+    assert window.services.patients.get(patient_id).data.postal_code == "44400"
+    page = open_settings(qtbot, window)
+    edit = child(window, QLineEdit, "postal_code_edit")
+    type_into(qtbot, edit, "44 400")
+    assert edit.text() == "44 400"  # not cut to "44 40"
+    with qtbot.waitSignal(page.saved, timeout=10_000):
+        click(qtbot, child(window, QPushButton, "profile_save_button"))
+    assert window.services.settings.profile().data.postal_code == "44400"
