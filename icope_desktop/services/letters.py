@@ -70,6 +70,26 @@ TITLES: Mapping[Kind, Text] = {
 }
 
 
+LETTER_PROFESSIONS: Mapping[str, Text] = {
+    "nurse": Text(fr="IDE", en="Registered nurse"),
+    "pharmacist": Text(fr="Docteur en pharmacie", en="Pharmacist"),
+}
+"""How a letter names the signer's profession when the settings' label is written for
+both sexes (« Infirmier(ère) », « Pharmacien(ne) »): the profile does not record the
+practitioner's sex, and a bracketed ending reads badly on a signed medical letter
+(usability audit). « IDE » is how French nurses sign and how GPs read them; « Docteur en
+pharmacie » is the pharmacist's title. The other professions' labels (« Masseur-
+kinésithérapeute », « Orthophoniste »…) are already neutral and are used as they are."""
+
+
+def letter_profession(profession: str) -> Text:
+    """The profession under the signer's name (LETTER_PROFESSIONS, else the settings'
+    label)."""
+    return LETTER_PROFESSIONS.get(profession) or PROFESSION_LABELS.get(
+        profession, Text(fr="", en="")
+    )
+
+
 class LetterServiceError(Exception):
     def __init__(self, message: Text) -> None:
         self.message = message
@@ -204,7 +224,7 @@ class LetterService:
         sender = Sender(
             last_name=me.last_name,
             first_name=me.first_name,
-            profession=PROFESSION_LABELS.get(me.profession.value, Text(fr="", en="")),
+            profession=letter_profession(me.profession.value),
             rpps=me.rpps,
             phone=me.phone,
             email=me.email,

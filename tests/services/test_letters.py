@@ -106,7 +106,7 @@ def test_context_comes_from_the_store_and_the_stored_results(store):
         store, patient_id, on=date(2025, 3, 10), plan=plan, follow_up=date(2025, 7, 1)
     )
     ctx = LetterService(store, lambda: NOW).context(visit_id, "fr")
-    assert ctx.sender.rpps == "10101234567" and ctx.sender.profession.fr.startswith("Infirmi")
+    assert ctx.sender.rpps == "10101234567" and ctx.sender.profession.fr == "IDE"
     assert ctx.addressee.secure_mail == "herve.legall@medecin.mssante.fr"
     assert ctx.patient.ins == _ins("2410544143021")
     assert ctx.step1.result == outcome.results["step1"]
@@ -251,3 +251,22 @@ def test_two_finalized_visits_the_same_day_still_make_letters(store):
         text = " ".join(_pdf_text(batch.pdfs["gp_letter"]).split())
         assert "02/09/2024 10/03/2025" in text and "10/03/2025 10/03/2025" not in text
     assert [p.visit_date for p in service.context(ids[1]).history] == [date(2024, 9, 2), day]
+
+
+def test_letters_name_the_profession_without_bracketed_endings(store):
+    """Audit: letters printed « Infirmier(ère) » (the settings' label for both sexes)."""
+    from icope_desktop.services.letters import letter_profession
+    from icope_desktop.services.session import PROFESSION_LABELS
+
+    for profession in PROFESSION_LABELS:
+        label = letter_profession(profession)
+        assert label.fr and label.en and "(" not in label.fr + label.en, profession
+    _profile(store)
+    visit_id, _ = _final_visit(store, _patient(store), on=date(2025, 3, 10))
+    batch = LetterService(store, lambda: NOW).generate(visit_id, "fr")
+    for kind, pdf in batch.pdfs.items():
+        text = " ".join(_pdf_text(pdf).split())
+        assert "Infirmier(ère)" not in text and "(ère)" not in text, kind
+    assert "Claire BOURGET — IDE — Tél." in " ".join(
+        _pdf_text(batch.pdfs["patient_summary"]).split()
+    )
