@@ -4,7 +4,8 @@ The letters layer reads nothing but a frozen `LetterContext` (letters/context.py
 to fill it); this service builds that context from the store and the screening results
 stored at finalization (never recomputed, so a regenerated letter says what was
 decided), renders the PDFs and keeps them with `store.letters.save_letter`, which also
-queues them for sending to the GP on the next sync (DESIGN.md "Letters").
+queues them for sending to the GP on the next sync (DESIGN.md "Letters") — sent
+only when a regional server is set, which `LetterBatch.delivery` tells the user.
 
 Missing information (no GP on file, no RPPS in the profile, no phone…) is never papered
 over: `generate` returns the letters' own `LetterIncomplete` sentences, each saying where
@@ -57,6 +58,7 @@ from icope_desktop.store.records import (
     VisitId,
     system_clock,
 )
+from icope_desktop.store.settings import SettingKey
 
 Kind = Literal["gp_letter", "patient_summary"]
 KINDS: tuple[Kind, ...] = ("gp_letter", "patient_summary")
@@ -108,6 +110,19 @@ NO_PROFILE = Text(
 )
 
 
+SENT_ON_SYNC = Text(
+    fr="Enregistrés avec la visite ; envoyés au médecin traitant à la prochaine "
+    "synchronisation.",
+    en="Saved with the visit; sent to the GP at the next synchronisation.",
+)
+NO_SERVER_TO_SEND = Text(
+    fr="Enregistrés avec la visite. Aucun serveur régional n'est configuré : le courrier "
+    "n'est pas envoyé au médecin traitant, remettez-le-lui ou adressez-le vous-même.",
+    en="Saved with the visit. No regional server is set up: the letter is not sent to the "
+    "GP; hand it over or send it yourself.",
+)
+
+
 @dataclass(frozen=True)
 class LetterBatch:
     """What `generate` produced: PDFs saved, and per document what keeps it from being
@@ -118,6 +133,18 @@ class LetterBatch:
     pdfs: dict[Kind, bytes] = field(default_factory=dict)
     letter_ids: dict[Kind, LetterId] = field(default_factory=dict)
     problems: dict[Kind, LetterIncomplete] = field(default_factory=dict)
+    server_configured: bool = False
+    """Whether a regional server is set: only then does the next sync send the GP
+    letter (store.letters queues it either way)."""
+
+    @property
+    def delivery(self) -> Text | None:
+        """What becomes of the GP letter, for the UI to show under the letters: it is
+        sent at the next sync only when a regional server is set; saying so without
+        one would be false (usability audit item 5)."""
+        if "gp_letter" not in self.pdfs:
+            return None
+        return SENT_ON_SYNC if self.server_configured else NO_SERVER_TO_SEND
 
     def fix_targets(self) -> set[str]:
         """Where the practitioner goes to fix the gaps: "profile", "patient", "visit"."""
@@ -314,7 +341,8 @@ class LetterService:
         self, visit_id: VisitId, lang: Lang = "fr", kinds: Sequence[Kind] = KINDS
     ) -> LetterBatch:
         """Render and store each document that can be produced; report the others."""
-        batch = LetterBatch(visit_id, lang)
+        server = self.store.settings.get(SettingKey.SERVER_URL)
+        batch = LetterBatch(visit_id, lang, server_configured=bool(server))
         try:
             context = self.context(visit_id, lang)
         except LetterServiceError as err:

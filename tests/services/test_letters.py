@@ -270,3 +270,22 @@ def test_letters_name_the_profession_without_bracketed_endings(store):
     assert "Claire BOURGET — IDE — Tél." in " ".join(
         _pdf_text(batch.pdfs["patient_summary"]).split()
     )
+
+
+def test_the_letter_is_said_to_be_sent_only_when_a_server_is_set(store):
+    """Audit item 5: « envoyés au médecin traitant à la prochaine synchronisation » was
+    shown with no regional server configured."""
+    from icope_desktop.services.letters import NO_SERVER_TO_SEND, SENT_ON_SYNC
+    from icope_desktop.store.settings import SettingKey
+
+    _profile(store)
+    visit_id, _ = _final_visit(store, _patient(store), on=date(2025, 3, 10))
+    service = LetterService(store, lambda: NOW)
+    offline = service.generate(visit_id, "fr")
+    assert not offline.server_configured and offline.delivery == NO_SERVER_TO_SEND
+    assert "prochaine synchronisation" not in offline.delivery.fr
+    store.settings.set(SettingKey.SERVER_URL, "https://icope.ars-pdl.example.fr")
+    online = service.generate(visit_id, "fr")
+    assert online.server_configured and online.delivery == SENT_ON_SYNC
+    no_gp_letter = service.generate(visit_id, "fr", kinds=("patient_summary",))
+    assert no_gp_letter.delivery is None
