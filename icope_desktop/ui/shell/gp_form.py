@@ -47,7 +47,6 @@ class GpFormCard(Card):
             edit = QLineEdit(self)
             edit.setObjectName(f"gp_{key}_edit")
             edit.returnPressed.connect(self._on_save_clicked)
-            edit.textEdited.connect(lambda _text, k=key: self.fields[k].clear_error())
             self.edits[key] = edit
         self.edits["rpps"].setPlaceholderText(_("11 chiffres"))
         self.edits["email"].setPlaceholderText(_("prenom.nom@medecin.mssante.fr"))

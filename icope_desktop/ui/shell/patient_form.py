@@ -147,12 +147,18 @@ class PatientFormPage(QWidget):
         self.phone_edit = _edit(contact, "phone_edit")
         self._add(contact, "address", _("Adresse"), self.address_edit)
         town = QHBoxLayout()
-        self.fields["postal_code"] = Field(_("Code postal"), self.postal_code_edit)
-        self.fields["city"] = Field(_("Commune"), self.city_edit)
+        self.fields["postal_code"] = Field(_("Code postal"), self.postal_code_edit, contact)
+        self.fields["city"] = Field(_("Commune"), self.city_edit, contact)
         town.addWidget(self.fields["postal_code"], 1)
         town.addWidget(self.fields["city"], 2)
         contact.body.addLayout(town)
         self._add(contact, "phone", _("Téléphone"), self.phone_edit)
+        # Tab goes as the envelope reads: address, postal code, town, then phone (the
+        # town row was reparented after the phone field, so Tab jumped to the phone).
+        for before, after in ((self.address_edit, self.postal_code_edit),
+                              (self.postal_code_edit, self.city_edit),
+                              (self.city_edit, self.phone_edit)):
+            QWidget.setTabOrder(before, after)
         right.addWidget(contact)
 
         # GP ---------------------------------------------------------------------------------
@@ -233,6 +239,7 @@ class PatientFormPage(QWidget):
                         self.autonomous_choice.changed):
             trigger.connect(lambda *_args: self._update_eligibility())
         self.birth_date_edit.editingFinished.connect(self._on_birth_date_left)
+        self.birth_date_edit.textEdited.connect(self._on_birth_date_typed)
 
         self._load_gps()
         if patient_id is not None:
@@ -357,8 +364,23 @@ class PatientFormPage(QWidget):
         self.eligibility_label.setText(verdict.explanation())
         set_role(self.eligibility_card, "warning" if verdict.eligible is False else "info")
 
+    def _birth_date_problem(self) -> str | None:
+        from icope_desktop.services.patients import DATE_FUTURE
+
+        typed = self.birth_date_edit.date_value()
+        if typed is not None and typed > self.services.patients.today():
+            return DATE_FUTURE.get()
+        return self.birth_date_edit.problem()
+
+    def _on_birth_date_typed(self) -> None:
+        """A whole date in the future is said at once (usability walkthrough: 2045 was
+        typed for 1945); other problems wait until the field is left."""
+        typed = self.birth_date_edit.date_value()
+        if typed is not None and typed > self.services.patients.today():
+            self.fields["birth_date"].show_error(self._birth_date_problem() or "")
+
     def _on_birth_date_left(self) -> None:
-        problem = self.birth_date_edit.problem()
+        problem = self._birth_date_problem()
         if problem:
             self.fields["birth_date"].show_error(problem)
         else:

@@ -2,7 +2,7 @@
 
 Issue 4: "invalid entries show a message next to the field". The label sits above the
 editor so a long French label is never cut, and the error label takes no room until it
-has something to say.
+has something to say, and goes as soon as the field is edited.
 """
 
 from __future__ import annotations
@@ -65,6 +65,13 @@ class Field(QWidget):
             layout.addWidget(self.hint)
         self.error = FieldError(self)
         layout.addWidget(self.error)
+        # A field being corrected loses its error at once, not at the next save
+        # (usability walkthrough: a fixed field still looked wrong).
+        for signal_name in ("textEdited", "changed", "activated"):
+            signal = getattr(editor, signal_name, None)
+            if signal is not None:
+                signal.connect(lambda *_args: self.clear_error() if self.has_error else None)
+                break
 
     def show_error(self, message: str) -> None:
         self.error.show_message(message)

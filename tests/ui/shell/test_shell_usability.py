@@ -158,3 +158,36 @@ def test_a_postal_code_typed_with_a_space_is_kept_whole(qtbot, window):
     with qtbot.waitSignal(page.saved, timeout=10_000):
         click(qtbot, child(window, QPushButton, "profile_save_button"))
     assert window.services.settings.profile().data.postal_code == "44400"
+
+
+def test_tab_follows_the_envelope_and_errors_go_when_corrected(qtbot, window):
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from .test_shell_patients import fill, save
+
+    page = open_new_form(qtbot, window)
+    address = child(window, QLineEdit, "address_edit")
+    address.setFocus()
+    order = []
+    for _step in range(3):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget().objectName())
+    assert order == ["postal_code_edit", "city_edit", "phone_edit"]
+
+    fill(qtbot, window, birth_name="Lefèvre", first_names="Jeanne", birth_date="17/05/1948",
+         phone="02 40 AB")
+    save(qtbot, window)
+    assert page.fields["phone"].error.isVisible() and page.fields["sex"].error.isVisible()
+    fill(qtbot, window, phone="02 40 12 34 56")
+    assert not page.fields["phone"].error.isVisible()  # gone as soon as it is corrected
+    click(qtbot, child(window, QPushButton, "sex_choice_0"))
+    assert not page.fields["sex"].error.isVisible()
+
+    # A birth date in the future is a typing slip: said at once, not "-19 ans".
+    fill(qtbot, window, birth_date="01/02/2045")
+    assert page.fields["birth_date"].error.isVisible()
+    assert "dans le futur : vérifiez l'année" in page.fields["birth_date"].error.text()
+    eligibility = child(window, QLabel, "eligibility_label").text()
+    assert "futur" in eligibility and "-19" not in eligibility and "60 ans (" not in eligibility
+    qtbot.keyClick(child(window, QLineEdit, "birth_date_edit"), Qt.Key.Key_Tab)
+    assert page.fields["birth_date"].error.isVisible()  # leaving the field keeps it
