@@ -48,6 +48,10 @@ BUILD_CHUNK = 4
 BUILD_FALLBACK_MS = 50
 """The rest of a form is built after its first paint; a form that is never painted
 (not shown yet) starts after this delay anyway."""
+MOOT_DETAILS: dict[str, tuple[str, Any]] = {"N1_kg_lost": ("N1", "non")}
+"""Optional details the keyboard flow passes over when the question they detail was
+answered this way (no weight loss: no amount to ask). Focus order only: Tab still
+reaches them, and the scoring is the screening core's (spec §2, vitality)."""
 
 
 class SectionCard(QFrame):
@@ -371,12 +375,14 @@ class InstrumentForm(QWidget):
             self.focus_row(target)
 
     def _on_row_done(self, row: ItemRow) -> None:
-        """Move on to the next unanswered question (optional ones are reachable by Tab)."""
+        """Move on to the next visible unanswered question, optional ones included: a
+        question that appears after an answer (hearing red flags after a failed whispered
+        voice) must not be jumped over (usability audit 4)."""
         rows = self.visible_rows()
         if row not in rows:
             return
         after = rows[rows.index(row) + 1 :]
-        target = next((r for r in after if not r.is_answered and r.item.required), None)
+        target = next((r for r in after if not r.is_answered and not self._moot(r)), None)
         if target is None and self._unbuilt:
             self.ensure_built()
             self._on_row_done(row)
@@ -385,6 +391,23 @@ class InstrumentForm(QWidget):
             self.focus_row(target)
         else:
             self.completed.emit()
+
+    def _moot(self, row: ItemRow) -> bool:
+        detail_of = MOOT_DETAILS.get(row.item.id)
+        if detail_of is None or row.item.required:
+            return False
+        question, answer = detail_of
+        return self.answers.get(question) == answer
+
+    def focus_after(self, item_id: str) -> None:
+        """Where Enter would have gone from `item_id` (after a dialog took the focus)."""
+        self._on_row_done(self.row(item_id))
+
+    def clear_answer(self, item_id: str) -> None:
+        """Take an answer back, as clicking the chosen answer again does."""
+        row = self.row(item_id)
+        if self._submit(row.item, None, False).saved:
+            row.field.set_value(None)
 
     def current_section(self) -> int:
         row = self.focused_row()

@@ -635,6 +635,7 @@ class VisitPage(QWidget):
             return
         dialog = UrgentActionDialog(alert, self.visits.clock, self.urgent_record, self)
         dialog.recorded.connect(self._on_urgent_recorded)
+        dialog.correction_requested.connect(self._on_urgent_corrected)
         self.urgent_dialog = dialog
         dialog.open()
 
@@ -645,6 +646,25 @@ class VisitPage(QWidget):
             self._update_banner(form)
         if self._summary is not None and self.stack.currentWidget() is self._summary:
             self._refresh_summary()
+        form = self.forms.get("phq9")
+        if form is not None and self.stack.currentWidget() is form:
+            # the keyboard goes on where it was heading: the question after item 9
+            self.window().activateWindow()  # back from the modal dialog
+            QTimer.singleShot(0, form, lambda: form.focus_after("Q9"))
+
+    def _on_urgent_corrected(self) -> None:
+        """A mis-typed item 9: its answer is taken back (nothing is recorded) and the
+        practitioner asks the question again (usability audit 3)."""
+        form = self.forms.get("phq9")
+        if form is None:
+            return
+        if self.stack.currentWidget() is not form:
+            self.show_page("phq9")
+        form.clear_answer("Q9")
+        for each in self.forms.values():
+            self._update_banner(each)
+        self.window().activateWindow()  # back from the modal dialog
+        QTimer.singleShot(0, form, lambda: form.focus_item("Q9"))
 
     # --- finalize and amend ------------------------------------------------------------
 

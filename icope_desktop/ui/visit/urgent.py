@@ -4,7 +4,10 @@ Clinical spec §3.6 and §4: item 9 ≥ 1 raises ALERT_SUICIDE_RISK (urgent) wha
 total, with four actions, and "the alert cannot be dismissed without a documented
 action". The dialog therefore has no way out but recording at least one action taken
 (or a note saying what was done): Escape and the window's close button do nothing. The
-alert's message and recommended actions are the screening core's own texts.
+one other way out is "Corriger la réponse", for a mis-typed answer (usability audit 3):
+it records nothing and asks the page to take item 9's answer back, so the alert itself
+goes away rather than being dismissed. The alert's message and recommended actions are
+the screening core's own texts.
 """
 
 from __future__ import annotations
@@ -41,9 +44,11 @@ def _numbered_lines(text: str) -> str:
 
 
 class UrgentActionDialog(QDialog):
-    """Modal; closes only once an action taken is recorded (`recorded` emitted)."""
+    """Modal; closes only once an action taken is recorded (`recorded` emitted), or when
+the answer was a mistake (`correction_requested`: the page clears item 9)."""
 
     recorded = Signal(object)  # UrgentActionRecord
+    correction_requested = Signal()
 
     def __init__(
         self,
@@ -56,6 +61,7 @@ class UrgentActionDialog(QDialog):
         self.setObjectName("urgent_dialog")
         self._clock = clock
         self.record: UrgentActionRecord | None = None
+        self.corrected = False
         lang = current_language()
         self.setWindowTitle(_("Alerte urgente : risque suicidaire"))
         self.setModal(True)
@@ -100,7 +106,18 @@ class UrgentActionDialog(QDialog):
         self.record_button.setAutoDefault(True)  # Enter presses it, as Space does
         self.record_button.setDefault(True)
         self.record_button.clicked.connect(self._on_record_button_clicked)
-        layout.addWidget(self.record_button)
+        self.correct_button = QPushButton(_("Corriger la réponse"), self)
+        self.correct_button.setObjectName("correct_button")
+        self.correct_button.setToolTip(
+            _("Réponse saisie par erreur : la question 9 redevient sans réponse, rien n'est consigné.")
+        )
+        self.correct_button.setMinimumHeight(TARGET)
+        self.correct_button.setAutoDefault(False)  # Enter records; a correction is deliberate
+        self.correct_button.clicked.connect(self._on_correct_button_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.correct_button)
+        buttons.addWidget(self.record_button, 1)
+        layout.addLayout(buttons)
         self._update_button()
 
     def chosen_actions(self) -> tuple[str, ...]:
@@ -120,13 +137,18 @@ class UrgentActionDialog(QDialog):
         self.recorded.emit(self.record)
         self.accept()
 
+    def _on_correct_button_clicked(self) -> None:
+        self.corrected = True
+        self.correction_requested.emit()
+        self.done(QDialog.DialogCode.Rejected.value)
+
     def reject(self) -> None:
         """Escape: refused until an action is recorded (spec §3.6)."""
         if self.record is not None:
             super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.record is None:
+        if self.record is None and not self.corrected:
             event.ignore()
             return
         super().closeEvent(event)

@@ -432,3 +432,86 @@ def test_rows_built_after_the_first_paint_are_laid_out_at_once(qtbot, services, 
         for card in form.sections:
             if card.isVisible():
                 assert card.height() >= card.minimumSizeHint().height() - 1, card.title
+
+
+def _phq9_page(qtbot, services, patient_id):
+    visit_id = services.visits.start_visit(patient_id, instruments=())
+    page = open_page(qtbot, services, visit_id)
+    page.show_page("step2")
+    tick(qtbot, page.chooser.boxes["phq9"])
+    page.show_page("phq9")
+    form = page.forms["phq9"]
+    answer(qtbot, form, [(f"Q{n}", Click(1)) for n in range(1, 9)])
+    return visit_id, page, form
+
+
+def test_a_mistyped_item9_is_corrected_without_recording_anything(
+    qtbot, services, patient_id
+):
+    """Usability audit 3: a slip on « 1 » once forced a false action into the record."""
+    visit_id, page, form = _phq9_page(qtbot, services, patient_id)
+    row = form.row("Q9")
+    row.field.setFocus()
+    qtbot.keyClick(row.field, Qt.Key.Key_1)
+    dialog = page.urgent_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible()  # still mandatory for a real answer
+    qtbot.mouseClick(dialog.correct_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert "Q9" not in form.answers and page.urgent_record is None
+    assert not row.field.button_for(1).isChecked()
+    assert not form.urgent_banner.isVisible()
+    qtbot.waitUntil(lambda: form.focused_row() is row, timeout=2000)
+    assert page.flush()
+    assert "Q9" not in stored(services, visit_id, "phq9")
+    assert services.store.visits.get_visit(visit_id).position.get("urgent") is None
+
+
+def test_after_recording_the_action_the_keyboard_goes_to_the_next_question(
+    qtbot, services, patient_id
+):
+    _visit_id, page, form = _phq9_page(qtbot, services, patient_id)
+    row = form.row("Q9")
+    row.field.setFocus()
+    qtbot.keyClick(row.field, Qt.Key.Key_1)
+    dialog = page.urgent_dialog
+    tick(qtbot, dialog.action_boxes["gp_contacted"])
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and form.answers["Q9"] == 1
+    qtbot.waitUntil(lambda: form.focused_row() is form.row("Q10"), timeout=2000)
+
+
+def test_keyboard_stops_on_the_hearing_red_flags_question(qtbot, services, patient_id):
+    """Usability audit 4: after the whispered-voice test, Enter and digits jumped from the
+    left ear to P1 over the optional « Douleur d'oreille, écoulement, vertiges… »."""
+    page = open_page(qtbot, services, services.visits.start_visit(patient_id))
+    form = page.forms["step1"]
+    qtbot.waitUntil(lambda: form.is_built, timeout=5000)
+    form.row("H1_method").focus()
+    for key, item_id, value in (
+        (Qt.Key.Key_1, "H1_method", "whisper"),
+        (Qt.Key.Key_2, "H1_whisper_R", "fail"),
+        (Qt.Key.Key_1, "H1_whisper_L", "pass"),
+    ):  # fmt: skip
+        assert form.focused_row().item.id == item_id
+        qtbot.keyClick(QApplication.focusWidget(), key)
+        assert form.answer(item_id) == value
+    assert form.focused_row().item.id == "H1_red_flags"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_N)  # "Non"
+    assert form.answer("H1_red_flags") is False
+    assert form.focused_row().item.id == "P1"
+
+
+def test_keyboard_asks_the_weight_lost_only_after_a_weight_loss(qtbot, services, patient_id):
+    page = open_page(qtbot, services, services.visits.start_visit(patient_id))
+    form = page.forms["step1"]
+    qtbot.waitUntil(lambda: form.is_built, timeout=5000)
+    form.row("N1").focus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)  # oui
+    assert form.answer("N1") == "oui"
+    assert form.focused_row().item.id == "N1_kg_lost"  # optional, still asked
+    form.row("N1").focus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_2)  # non: no amount to ask
+    assert form.answer("N1") == "non"
+    assert form.focused_row().item.id == "N2"
