@@ -109,7 +109,10 @@ the answer was a mistake (`correction_requested`: the page clears item 9)."""
         self.correct_button = QPushButton(_("Corriger la réponse"), self)
         self.correct_button.setObjectName("correct_button")
         self.correct_button.setToolTip(
-            _("Réponse saisie par erreur : la question 9 redevient sans réponse, rien n'est consigné.")
+            _(
+                "Réponse saisie par erreur : la question 9 redevient sans réponse, "
+                "rien n'est consigné."
+            )
         )
         self.correct_button.setMinimumHeight(TARGET)
         self.correct_button.setAutoDefault(False)  # Enter records; a correction is deliberate
