@@ -49,7 +49,7 @@ QPushButton[primary="true"]:hover {{ background: {ACCENT_DARK}; }}
 QPushButton[primary="true"]:focus {{ border: 3px solid {FOCUS}; }}
 QPushButton[primary="true"]:disabled {{ background: #9fbcb7; color: #f2f6f5; }}
 QPushButton[flat="true"] {{ border: none; background: transparent; color: {FOCUS};
-    text-decoration: underline; padding: 4px 6px; }}
+    text-decoration: underline; padding: 4px 8px; }}
 QPushButton[flat="true"]:focus {{ border: 2px solid {FOCUS}; }}
 QPushButton:checked, QPushButton[chosen="true"] {{
     background: {ACCENT}; color: white; border: 2px solid {ACCENT_DARK}; font-weight: 700;

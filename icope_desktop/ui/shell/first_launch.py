@@ -32,7 +32,7 @@ from icope_desktop.ui.tasks import Task, TaskRunner
 from icope_desktop.ui.widgets.buttons import BigButton, LinkButton
 from icope_desktop.ui.widgets.fields import Field, FieldError
 from icope_desktop.ui.widgets.labels import Card, hint_label, title_label
-from icope_desktop.ui.widgets.page import ScrollColumn
+from icope_desktop.ui.widgets.page import ButtonBar, ScrollColumn, with_button_bar
 from icope_desktop.ui.widgets.progress import ProgressPanel
 from icope_desktop.ui.widgets.strength import StrengthMeter
 
@@ -169,25 +169,25 @@ class FirstLaunchPage(QWidget):
             card, card.body, self.profile_fields
         )
         col.addWidget(card)
-        buttons = QHBoxLayout()
+        bar = ButtonBar(self)
+        buttons = bar.row
         self.restore_button = LinkButton(
-            _("Nouvel ordinateur ? Restaurer une sauvegarde"), page, name="restore_button"
+            _("Nouvel ordinateur ? Restaurer une sauvegarde"), bar, name="restore_button"
         )
         self.restore_button.clicked.connect(self.restore_requested.emit)
         buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
         self.profile_next_button = BigButton(
-            _("Continuer"), page, primary=True, name="profile_next_button"
+            _("Continuer"), bar, primary=True, name="profile_next_button"
         )
         self.profile_next_button.clicked.connect(self._on_profile_next_clicked)
         buttons.addWidget(self.profile_next_button)
-        col.addLayout(buttons)
         col.addStretch(1)
         for edit in (self.last_name_edit, self.first_name_edit, self.rpps_edit,
                      self.phone_edit, self.email_edit, self.address_edit,
                      self.postal_code_edit, self.city_edit):
             edit.returnPressed.connect(self.profile_next_button.click)
-        return page
+        return with_button_bar(page, bar)
 
     def _build_passphrase(self) -> QWidget:
         page = ScrollColumn(self)

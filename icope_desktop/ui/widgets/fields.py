@@ -65,6 +65,9 @@ class Field(QWidget):
             layout.addWidget(self.hint)
         self.error = FieldError(self)
         layout.addWidget(self.error)
+        # Side by side with a field showing an error, this one stays at the top of the
+        # row rather than drifting to its middle (seen on the first-launch screenshots).
+        layout.addStretch(1)
         # A field being corrected loses its error at once, not at the next save
         # (usability walkthrough: a fixed field still looked wrong).
         for signal_name in ("textEdited", "changed", "activated"):

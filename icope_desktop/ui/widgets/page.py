@@ -31,6 +31,37 @@ class ScrollColumn(QScrollArea):
         self.setWidget(outer)
 
 
+class ButtonBar(QWidget):
+    """The screen's buttons, kept under a `ScrollColumn` rather than at the end of it:
+    at 1366×768 a form showing its errors pushed "Continuer" below the fold (usability
+    walkthrough). `row` is the layout to fill; it lines up with the column above."""
+
+    def __init__(self, parent: QWidget | None = None, *, max_width: int = 820) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(24, 6, 24, 10)
+        self.inner = QWidget(self)
+        self.inner.setMaximumWidth(max_width)
+        self.row = QHBoxLayout(self.inner)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        outer.addStretch(1)
+        outer.addWidget(self.inner, 100)
+        outer.addStretch(1)
+
+
+def with_button_bar(column: ScrollColumn, bar: ButtonBar) -> QWidget:
+    """One page: the scrolling column, and under it the button bar that never scrolls."""
+    page = QWidget(column.parentWidget())
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(column, 1)
+    layout.addWidget(bar)
+    return page
+
+
 class CenteredColumn(QWidget):
     """The same centred column without scrolling, for short screens (the unlock screen:
     it is painted at start-up, and QScrollArea's first use costs ~40 ms in PySide)."""

@@ -191,3 +191,38 @@ def test_tab_follows_the_envelope_and_errors_go_when_corrected(qtbot, window):
     assert "futur" in eligibility and "-19" not in eligibility and "60 ans (" not in eligibility
     qtbot.keyClick(child(window, QLineEdit, "birth_date_edit"), Qt.Key.Key_Tab)
     assert page.fields["birth_date"].error.isVisible()  # leaving the field keeps it
+
+
+def fully_on_screen(window, widget) -> bool:
+    from PySide6.QtCore import QPoint
+
+    top = widget.mapTo(window, QPoint(0, 0)).y()
+    visible = widget.visibleRegion().boundingRect()
+    return (widget.isVisible() and top + widget.height() <= window.height()
+            and visible.height() == widget.height())
+
+
+def text_fits(button) -> bool:
+    from PySide6.QtGui import QFontMetrics
+
+    return QFontMetrics(button.font()).horizontalAdvance(button.text()) + 16 <= button.width()
+
+
+def test_continuer_stays_visible_when_the_profile_shows_errors(qtbot, make_window, tmp_path):
+    window = make_window(tmp_path / "fresh")
+    assert window.page_kind == "first_launch"
+    for name, text in (("rpps_edit", "1000 3456 78"), ("email_edit", "anais.lebihan@gmail"),
+                       ("phone_edit", "06 12"), ("postal_code_edit", "44 40")):
+        type_into(qtbot, child(window, QLineEdit, name), text)
+    next_button = child(window, QPushButton, "profile_next_button")
+    click(qtbot, next_button)
+    page = window.current_page()
+    assert page.step == page.PROFILE
+    assert sum(f.error.isVisible() for f in page.profile_fields.values()) >= 5
+    assert fully_on_screen(window, next_button)
+    assert text_fits(child(window, QPushButton, "restore_button"))
+
+
+def test_the_forgot_link_text_fits(qtbot, make_window, data_dir):
+    window = make_window(data_dir)
+    assert text_fits(child(window, QPushButton, "forgot_button"))
