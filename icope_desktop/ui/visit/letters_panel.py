@@ -9,6 +9,9 @@ renders again (issue 4).
 A finalized visit reopened later shows the letters kept with it (`load_stored`, read in a
 `Task` too); a letter that could not be made at finalization (`LetterIncomplete`: no GP,
 no RPPS…) is offered again with "Générer maintenant", which renders only what is missing.
+What still keeps it back is said at once, with the way to fix it (usability audit 5): the
+read task checks the letter's context as `LetterService.generate` would, without
+rendering anything.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from icope_desktop.i18n import _, current_language
-from icope_desktop.services.letters import KINDS, TITLES, Kind, LetterBatch
+from icope_desktop.letters import LetterIncomplete, Problem, check_letter_context
+from icope_desktop.services.letters import KINDS, TITLES, Kind, LetterBatch, LetterServiceError
 from icope_desktop.store.records import VisitId
 from icope_desktop.ui.letter_preview import LetterPreview
 from icope_desktop.ui.tasks import Task, TaskRunner
@@ -117,7 +121,10 @@ class LettersPanel(QFrame):
                 pdf = letters.stored_pdf(visit_id, kind, lang)
                 if pdf is not None:
                     pdfs[kind] = pdf
-            return LetterBatch(visit_id, lang, pdfs=pdfs)
+            missing = [kind for kind in KINDS if kind not in pdfs]
+            return LetterBatch(
+                visit_id, lang, pdfs=pdfs, problems=_problems(letters, visit_id, lang, missing)
+            )
 
         task = Task(read, name="stored-letters")
         task.succeeded.connect(self._on_stored_loaded)
@@ -133,8 +140,13 @@ class LettersPanel(QFrame):
             return
         lang = current_language()
         lines = [
-            _("{title} : pas encore produit (des informations manquaient à la "
-              "finalisation).").format(title=TITLES[kind].get(lang))
+            (
+                _("{title} : pas encore produit ; complétez les informations indiquées "
+                  "ci-dessous, puis générez-le.")
+                if kind in batch.problems
+                else _("{title} : pas encore produit ; les informations qui manquaient à la "
+                       "finalisation sont maintenant complètes.")
+            ).format(title=TITLES[kind].get(lang))
             for kind in missing
         ]  # fmt: skip
         self.state_label.setText(" ".join([self.state_label.text(), *lines]).strip())
@@ -248,3 +260,23 @@ class LettersPanel(QFrame):
         self.preview_opened.emit(preview)
         preview.open()
         return preview
+
+
+def _problems(
+    letters: Any, visit_id: VisitId, lang: Any, kinds: Sequence[Kind]
+) -> dict[Kind, LetterIncomplete]:
+    """What keeps each of `kinds` from being produced now, checked as
+    `LetterService.generate` checks it (same context, same rules), nothing rendered."""
+    if not kinds:
+        return {}
+    try:
+        context = letters.context(visit_id, lang)
+    except LetterServiceError as err:
+        return dict.fromkeys(kinds, LetterIncomplete([Problem("visit", err.message)]))
+    problems: dict[Kind, LetterIncomplete] = {}
+    for kind in kinds:
+        try:
+            check_letter_context(context, kind)
+        except LetterIncomplete as err:
+            problems[kind] = err
+    return problems

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from icope_desktop.store.records import GpData
 from icope_desktop.ui.visit.dialogs import MissingChoice, MissingDialog
@@ -84,3 +85,22 @@ def test_letter_missing_at_finalize_can_be_made_from_the_read_only_visit(
     assert set(panel.batch.pdfs) == {"gp_letter", "patient_summary"}
     assert not panel.batch.problems and not panel.retry_button.isVisible()
     assert panel.findChild(type(panel.retry_button), "open_gp_letter") is not None
+
+
+def test_reopened_visit_says_at_once_what_keeps_the_letter_back(
+    qtbot, services, patient_without_gp, monkeypatch
+):
+    """Usability audit 5: the reason (no GP on file) and the way to fix it once showed
+    only after « Générer maintenant »."""
+    final_id = finalize_with_letters(qtbot, services, patient_without_gp, monkeypatch)
+    page = open_page(qtbot, services, final_id)
+    panel = page.letters_widget
+    qtbot.waitUntil(lambda: panel.retry_button.isVisible(), timeout=10_000)
+    assert panel.retry_button.text() == "Générer maintenant"
+    assert panel.task is None, "nothing rendered to find out"
+    assert services.store.letters.get_letter(final_id, "gp_letter", "fr") is None
+    box = panel.findChild(QLabel, "problems_gp_letter")
+    assert box is not None and box.isVisible()
+    assert "médecin traitant" in box.text()
+    assert panel.findChild(QPushButton, "fix_patient") is not None
+    assert "complétez les informations indiquées ci-dessous" in panel.state_label.text()
