@@ -389,17 +389,43 @@ class VisitService:
         performed_on: date | None = None,
     ) -> VisitId:
         """A new draft dated today (or `performed_on`: a visit typed in afterwards, the
-        demo's history); a Step 1 or follow-up visit opens with its Step 1 form."""
+        demo's history); a Step 1 or follow-up visit opens with its Step 1 form.
+
+        A patient with a draft of this kind already in progress gets that draft back
+        (its requested forms opened in it), so no screen can make a second one
+        (usability audit 6: two drafts of one visit split its answers). A draft that
+        corrects a finalized visit (an amendment) is not a visit in progress, and a visit
+        typed in for another day (`performed_on`) is not the draft of a different day."""
         if instruments is None:
             instruments = (STEP1,) if kind in (VisitKind.STEP1, VisitKind.FOLLOW_UP) else ()
         for instrument_id in instruments:
             get_instrument(instrument_id)
+        existing = self.draft_in_progress(patient_id, kind, performed_on=performed_on)
+        if existing is not None:
+            for instrument_id in instruments:
+                self.assessment(existing, instrument_id)
+            return existing
         return self.store.visits.start_visit(
             patient_id,
             kind,
             performed_on=performed_on or self.clock().date(),
             instruments=tuple(instruments),
         )
+
+    def draft_in_progress(
+        self, patient_id: PatientId, kind: VisitKind, *, performed_on: date | None = None
+    ) -> VisitId | None:
+        """The patient's latest draft of this kind (not an amendment), if any; with
+        `performed_on`, only a draft of that day."""
+        for visit in self.store.visits.list_visits(patient_id):  # newest first
+            if (
+                visit.status is RecordStatus.DRAFT
+                and visit.kind is kind
+                and visit.version == 1
+                and (performed_on is None or visit.performed_on == performed_on)
+            ):
+                return visit.id
+        return None
 
     def open(self, visit_id: VisitId) -> OpenedVisit:
         view = self.store.visits.get_visit(visit_id)

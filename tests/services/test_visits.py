@@ -22,6 +22,7 @@ from icope_desktop.screening import (
     score,
 )
 from icope_desktop.services.visits import (
+    STEP1,
     DraftWriter,
     VisitService,
     VisitServiceError,
@@ -243,3 +244,34 @@ def test_draft_writer_reports_a_refused_write(service, patient_id):
 def test_a_follow_up_visit_also_opens_step1(service, patient_id):
     visit_id = service.start_visit(patient_id, VisitKind.FOLLOW_UP)
     assert list(service.open(visit_id).answers) == ["step1"]
+
+
+def test_start_visit_gives_back_the_draft_in_progress(service, patient_id):
+    """Usability audit 6: a second « Nouvelle visite » for a patient with a draft made a
+    second draft; the answers were split between them."""
+    first = service.start_visit(patient_id)
+    service.save_answer(first, "step1", "C2", "correct")
+    assert service.start_visit(patient_id) == first
+    again = service.start_visit(patient_id, instruments=(STEP1, "phq9"))
+    assert again == first
+    assert {a.instrument_id for a in service.store.visits.get_visit(first).assessments} == {
+        STEP1, "phq9"
+    }  # fmt: skip
+    drafts = [v for v in service.store.visits.list_visits(patient_id)
+              if v.status is RecordStatus.DRAFT]  # fmt: skip
+    assert [v.id for v in drafts] == [first]
+    assert service.open(first).answers[STEP1]["C2"] == "correct"
+
+
+def test_start_visit_makes_a_new_draft_for_another_kind_or_once_finalized(
+    service, patient_id
+):
+    _profile(service.store)
+    step1 = service.start_visit(patient_id)
+    step2 = service.start_visit(patient_id, VisitKind.STEP2, instruments=("phq9",))
+    assert step2 != step1  # another kind of visit
+    service.finalize(step1, [])
+    amendment = service.amend(step1)
+    fresh = service.start_visit(patient_id)
+    assert fresh not in (step1, amendment)  # a correction is not a visit in progress
+    assert service.start_visit(patient_id, performed_on=date(2024, 1, 5)) != fresh
