@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from icope_desktop.i18n import Lang, Text
+from icope_desktop.i18n import Lang, Text, current_language
 from icope_desktop.services.identifiers import compact, nir_problem, rpps_problem
 from icope_desktop.store import Store
 from icope_desktop.store.errors import InvalidData, RecordNotFound
@@ -166,7 +166,8 @@ class Eligibility:
 
     def explanation(self, lang: Lang | None = None, *, saved: bool = False) -> str:
         """One sentence for the form (`saved=False`) and the patient page (`saved=True`)."""
-        parts = "; ".join(reason.get(lang) for reason in self.reasons)
+        separator = " ; " if (lang or current_language()) == "fr" else "; "
+        parts = separator.join(reason.get(lang) for reason in self.reasons)
         if self.eligible is False and saved:
             return Text(
                 fr="Hors critères ICOPE : {why}. Le dossier est conservé et signalé comme hors "

@@ -21,6 +21,7 @@ from icope_desktop.i18n import Lang, Text
 from icope_desktop.services.identifiers import compact, rpps_problem
 from icope_desktop.services.patients import (
     REQUIRED,
+    compact_postal_code,
     email_problem,
     phone_problem,
     postal_code_problem,
@@ -117,7 +118,7 @@ def check_profile(form: ProfileForm) -> PractitionerData:
         email=form.email.strip() or None,
         phone=" ".join(form.phone.split()) or None,
         address=" ".join(form.address.split()) or None,
-        postal_code=form.postal_code.strip() or None,
+        postal_code=compact_postal_code(form.postal_code) or None,
         city=" ".join(form.city.split()) or None,
     )
 

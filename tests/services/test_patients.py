@@ -280,3 +280,23 @@ def test_a_postal_code_typed_with_a_space_is_kept_as_five_digits(services):
     with pytest.raises(InvalidData) as caught:
         services.patients.parse(jeanne(postal_code="44 40"))
     assert set(caught.value.problems) == {"postal_code"}
+
+
+def test_eligibility_reasons_follow_french_punctuation():
+    from icope_desktop.i18n import Text
+    from icope_desktop.services.patients import Eligibility
+
+    why = Eligibility(False, (Text("moins de 60 ans", "under 60"),
+                              Text("non autonome", "not autonomous")), 55)
+    assert "moins de 60 ans ; non autonome" in why.explanation("fr")
+    assert "under 60; not autonomous" in why.explanation("en")
+
+
+def test_profile_postal_code_is_stored_without_spaces(services):
+    from icope_desktop.services.settings import ProfileForm
+    from icope_desktop.store.records import Profession
+
+    services.settings.save_profile(
+        ProfileForm("Durand", "Claire", Profession.NURSE, postal_code="44 400")
+    )
+    assert services.store.practitioner.get_profile().data.postal_code == "44400"
