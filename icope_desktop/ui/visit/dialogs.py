@@ -1,8 +1,11 @@
 """Dialogs of the visit, opened through classmethod seams a test can replace (STYLE.md §5).
 
-`MissingDialog`: finalizing with unanswered questions lists them (the screening core's
-`validate(complete=True)` sentences) and lets the practitioner go back or finalize
-anyway — no forced choice (DESIGN.md non-negotiables); the result then says incomplete.
+`MissingDialog`: finalizing with unanswered questions lists them, grouped under each
+form's title, by their section and label (never an item id: usability audit 1); an
+unanswered question is named alone (what to do is said once, above), any other problem
+keeps the screening core's `validate(complete=True)` sentence. The practitioner goes back
+or finalizes anyway — no forced choice (DESIGN.md non-negotiables); the result then says
+incomplete.
 `BlockingDialog`: what finalize-anyway cannot override (PHQ-9 item 9, spec §3.6).
 """
 
@@ -10,18 +13,21 @@ from __future__ import annotations
 
 from enum import Enum
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from icope_desktop.i18n import _, current_language
-from icope_desktop.screening import get_instrument
+from icope_desktop.i18n import Lang, _, current_language
+from icope_desktop.screening import FieldError, FieldErrorCode, Instrument, get_instrument
+from icope_desktop.screening.validation import field_name
 from icope_desktop.services.visits import Missing
 from icope_desktop.ui.shell.dialogs import run_modal
 from icope_desktop.ui.visit.theme import TARGET
@@ -43,8 +49,9 @@ class MissingDialog(QDialog):
         count = sum(len(m.errors) for m in missing)
         intro = QLabel(
             _(
-                "{count} élément(s) manquent. Vous pouvez revenir les compléter, ou finaliser "
-                "quand même : le résultat indiquera qu'il est incomplet."
+                "{count} élément(s) manquent. Répondez aux questions ci-dessous ou marquez-les "
+                "« non évaluable » avec un motif ; vous pouvez aussi finaliser quand même : "
+                "le résultat indiquera qu'il est incomplet."
             ).format(count=count),
             self,
         )
@@ -52,10 +59,16 @@ class MissingDialog(QDialog):
         self.list_widget = QListWidget(self)
         self.list_widget.setObjectName("list_widget")
         self.list_widget.setWordWrap(True)
+        self.list_widget.setSpacing(2)
         for entry in missing:
-            title = get_instrument(entry.instrument_id).title.get(lang)
+            instrument = get_instrument(entry.instrument_id)
+            heading = QListWidgetItem(instrument.title.get(lang), self.list_widget)
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
+            heading.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading, not a choice
             for error in entry.errors:
-                self.list_widget.addItem(f"{title} — {error.message.get(lang)}")
+                self.list_widget.addItem("   • " + _line(instrument, error, lang))
         self.back_button = QPushButton(_("Revenir compléter"), self)
         self.back_button.setObjectName("back_button")
         self.back_button.setMinimumHeight(TARGET)
@@ -86,6 +99,13 @@ class MissingDialog(QDialog):
         if run_modal(dialog) != QDialog.DialogCode.Accepted.value:
             return MissingChoice.BACK  # closed, or interrupted by the lock: never finalize
         return dialog.choice
+
+
+def _line(instrument: Instrument, error: FieldError, lang: Lang) -> str:
+    """An unanswered question by its name; any other problem by its own sentence."""
+    if error.code == FieldErrorCode.MISSING_REQUIRED and instrument.has_item(error.item_id):
+        return field_name(instrument.item(error.item_id)).get(lang)
+    return error.message.get(lang)
 
 
 class BlockingDialog(QDialog):

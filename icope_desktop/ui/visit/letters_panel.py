@@ -144,12 +144,11 @@ class LettersPanel(QFrame):
                 _("{title} : pas encore produit ; complétez les informations indiquées "
                   "ci-dessous, puis générez-le.")
                 if kind in batch.problems
-                else _("{title} : pas encore produit ; les informations qui manquaient à la "
-                       "finalisation sont maintenant complètes.")
+                else _("{title} : pas encore produit ; rien ne manque plus pour le produire.")
             ).format(title=TITLES[kind].get(lang))
             for kind in missing
         ]  # fmt: skip
-        self.state_label.setText(" ".join([self.state_label.text(), *lines]).strip())
+        self.state_label.setText("\n".join([self.state_label.text(), *lines]).strip())
         self.retry_kinds = missing
         self.retry_button.setText(_("Générer maintenant"))
         self.retry_button.setVisible(True)

@@ -389,7 +389,7 @@ class SummaryPanel(QWidget):
 
     def _show_plan(self, plan: list[PlanLine]) -> None:
         same = [e.line.code for e in self.plan_editors] == [line.code for line in plan]
-        if same:
+        if same and plan:  # an empty plan is rebuilt: its « no recommendation » line shows
             for editor, line in zip(self.plan_editors, plan, strict=True):
                 if editor.current() != line and not editor.text_edit.hasFocus():
                     editor.line = line
@@ -402,7 +402,7 @@ class SummaryPanel(QWidget):
         _clear(self.plan_layout)
         self.plan_editors = []
         if not plan:
-            empty = QLabel(_("Aucune recommandation : aucune capacité altérée."))
+            empty = QLabel(_("Aucune recommandation : aucune capacité évaluée comme altérée."))
             self.plan_layout.addWidget(empty)
         for line in plan:
             editor = PlanLineEditor(line)
