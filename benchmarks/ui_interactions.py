@@ -69,6 +69,7 @@ STEP1_KEYS: list[tuple[str, Any, str | None]] = [
     ("H1_method", Qt.Key.Key_1, None),  # whispered voice
     ("H1_whisper_R", Qt.Key.Key_1, None),
     ("H1_whisper_L", Qt.Key.Key_1, None),
+    ("H1_red_flags", Qt.Key.Key_2, None),  # ear pain, discharge, vertigo: no
     ("P1", Qt.Key.Key_2, None),
     ("P2", Qt.Key.Key_2, None),
 ]

@@ -191,9 +191,9 @@ class LettersPanel(QFrame):
         self.batch = batch
         self._clear()
         lang = current_language()
-        sent = _("Enregistrés avec la visite ; envoyés au médecin traitant à la prochaine "
-                 "synchronisation.")  # fmt: skip
-        self.state_label.setText(sent if "gp_letter" in batch.pdfs else "")
+        # "sent at the next sync" only when a regional server is set (LetterBatch.delivery)
+        delivery = batch.delivery
+        self.state_label.setText(delivery.get(lang) if delivery is not None else "")
         for kind in KINDS:
             line = QHBoxLayout()
             if kind in batch.pdfs:

@@ -51,6 +51,9 @@ def test_reopened_final_visit_shows_its_letters_and_opens_the_preview(
     assert panel.findChild(type(panel.retry_button), "open_patient_summary") is not None
     assert panel.preview is None, "reopening never pops a window by itself"
     assert not panel.retry_button.isVisible()
+    # no regional server in this store: the letter is not "sent at the next sync"
+    assert "Aucun serveur régional n'est configuré" in panel.state_label.text()
+    assert "prochaine synchronisation" not in panel.state_label.text()
     with qtbot.waitSignal(panel.preview_opened) as opened:
         qtbot.mouseClick(open_letter, Qt.MouseButton.LeftButton)
     preview = opened.args[0]
