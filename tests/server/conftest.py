@@ -1,9 +1,9 @@
 """A real server on 127.0.0.1 (uvicorn in a thread) per test module, spoken to over HTTP.
 
 Every module runs twice: on a fresh SQLite file, and on a fresh PostgreSQL database when
-`ICOPE_TEST_PG_URL` is set (scripts/test-services starts one). Under `scripts/test` (and
-so CI) a missing PostgreSQL fails the run; a bare `pytest` run skips that half with a
-reason that says so.
+`ICOPE_TEST_PG_URL` is set (scripts/test-services starts one, so `scripts/test` and CI
+always have it). Without it the PostgreSQL half fails, unless `ICOPE_TEST_ALLOW_NO_PG=1`
+says to skip it.
 """
 
 from __future__ import annotations
@@ -38,10 +38,9 @@ TEST_KEY = bytes(range(32))
 
 
 def no_postgres() -> None:
-    """`scripts/test` (and so CI) requires PostgreSQL: a missing one fails the run rather
-    than skipping half the server tests unnoticed. A plain `pytest` run, or
-    `ICOPE_TEST_ALLOW_NO_PG=1 scripts/test`, skips them with the reason."""
-    if os.environ.get("ICOPE_TEST_PG_REQUIRED") == "1":
+    """A missing PostgreSQL fails the run rather than skipping half the server tests
+    unnoticed; `ICOPE_TEST_ALLOW_NO_PG=1` is the explicit way to run without it."""
+    if os.environ.get("ICOPE_TEST_ALLOW_NO_PG") != "1":
         pytest.fail(PG_SKIP_REASON + "; set ICOPE_TEST_ALLOW_NO_PG=1 to skip them", False)
     pytest.skip(PG_SKIP_REASON)
 
