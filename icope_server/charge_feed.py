@@ -16,13 +16,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from icope_server.models import Account, BillingLine, ChargeItemFeed, StoredResource
-from icope_server.outcome import fail
 from icope_server.resources import load_body, to_fhir, update_resource
-from icope_server.tasks import FeedPage
+from icope_server.tasks import FeedPage, changed_since
 
 BILLED = "billed"
 
@@ -65,21 +64,10 @@ def mark_billed(session: Session, claimed: Iterable[tuple[int, str]]) -> None:
 
 def pull_charge_items(session: Session, account_id: int, cursor: int, count: int) -> FeedPage:
     current = session.scalars(select(Account.charge_seq).where(Account.id == account_id)).one()
-    if cursor > current:
-        raise fail(
-            410,
-            "cursor-ahead",
-            "Le curseur est en avance sur le serveur (base restaurée) : reprenez sans curseur.",
-            "The cursor is ahead of the server (restored database): pull again without one.",
-        )
-    last = func.max(ChargeItemFeed.seq).label("last")
-    changed = (
-        select(ChargeItemFeed.charge_item_id, last)
-        .where(ChargeItemFeed.account_id == account_id, ChargeItemFeed.seq > cursor)
-        .group_by(ChargeItemFeed.charge_item_id)
-    )
-    total = int(session.scalar(select(func.count()).select_from(changed.subquery())) or 0)
-    page = session.execute(changed.order_by(last, ChargeItemFeed.charge_item_id).limit(count)).all()
+    page, total = changed_since(
+        session, ChargeItemFeed, ChargeItemFeed.charge_item_id,
+        account_id=account_id, current=current, cursor=cursor, count=count,
+    )  # fmt: skip
     resources: list[dict[str, Any]] = []
     for charge_item_id, _seq in page:
         row = session.get(StoredResource, charge_item_id)

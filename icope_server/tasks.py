@@ -321,8 +321,20 @@ def parse_cursor(raw: str | None) -> int:
     return int(raw)
 
 
-def pull(session: Session, account_id: int, cursor: int, count: int) -> FeedPage:
-    current = session.scalars(select(Account.task_seq).where(Account.id == account_id)).one()
+def changed_since(
+    session: Session,
+    feed: Any,
+    id_column: Any,
+    *,
+    account_id: int,
+    current: int,
+    cursor: int,
+    count: int,
+) -> tuple[list[tuple[str, int]], int]:
+    """One page of a change feed (Task or ChargeItem, §5.1 and §7.6): the ids changed
+    after `cursor` for this account, each once at its latest change, oldest first, and
+    how many are left in all. A cursor past the account's counter means a restored
+    database: 410, pull again without one."""
     if cursor > current:
         raise fail(
             410,
@@ -330,14 +342,23 @@ def pull(session: Session, account_id: int, cursor: int, count: int) -> FeedPage
             "Le curseur est en avance sur le serveur (base restaurée) : reprenez sans curseur.",
             "The cursor is ahead of the server (restored database): pull again without one.",
         )
-    last = func.max(TaskFeed.seq).label("last")
+    last = func.max(feed.seq).label("last")
     changed = (
-        select(TaskFeed.task_id, last)
-        .where(TaskFeed.account_id == account_id, TaskFeed.seq > cursor)
-        .group_by(TaskFeed.task_id)
+        select(id_column, last)
+        .where(feed.account_id == account_id, feed.seq > cursor)
+        .group_by(id_column)
     )
     total = int(session.scalar(select(func.count()).select_from(changed.subquery())) or 0)
-    page = session.execute(changed.order_by(last, TaskFeed.task_id).limit(count)).all()
+    page = session.execute(changed.order_by(last, id_column).limit(count)).all()
+    return [(str(row[0]), int(row[1])) for row in page], total
+
+
+def pull(session: Session, account_id: int, cursor: int, count: int) -> FeedPage:
+    current = session.scalars(select(Account.task_seq).where(Account.id == account_id)).one()
+    page, total = changed_since(
+        session, TaskFeed, TaskFeed.task_id,
+        account_id=account_id, current=current, cursor=cursor, count=count,
+    )  # fmt: skip
     resources = []
     for task_id, _seq in page:
         task = session.get(StoredResource, task_id)
