@@ -18,16 +18,7 @@ class ScrollColumn(QScrollArea):
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         outer = QWidget(self)
         outer.setObjectName("page")
-        row = QHBoxLayout(outer)
-        row.setContentsMargins(24, 16, 24, 16)
-        self.inner = QWidget(outer)
-        self.inner.setMaximumWidth(max_width)
-        self.column = QVBoxLayout(self.inner)
-        self.column.setContentsMargins(0, 0, 0, 0)
-        self.column.setSpacing(12)
-        row.addStretch(1)
-        row.addWidget(self.inner, 100)
-        row.addStretch(1)
+        self.inner, self.column = _centred_column(outer, max_width)
         self.setWidget(outer)
 
 
@@ -69,13 +60,19 @@ class CenteredColumn(QWidget):
     def __init__(self, parent: QWidget | None = None, *, max_width: int = 640) -> None:
         super().__init__(parent)
         self.setObjectName("page")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(24, 16, 24, 16)
-        self.inner = QWidget(self)
-        self.inner.setMaximumWidth(max_width)
-        self.column = QVBoxLayout(self.inner)
-        self.column.setContentsMargins(0, 0, 0, 0)
-        self.column.setSpacing(12)
-        row.addStretch(1)
-        row.addWidget(self.inner, 100)
-        row.addStretch(1)
+        self.inner, self.column = _centred_column(self, max_width)
+
+
+def _centred_column(host: QWidget, max_width: int) -> tuple[QWidget, QVBoxLayout]:
+    """A column at most `max_width` wide, centred in `host` (ScrollColumn, CenteredColumn)."""
+    row = QHBoxLayout(host)
+    row.setContentsMargins(24, 16, 24, 16)
+    inner = QWidget(host)
+    inner.setMaximumWidth(max_width)
+    column = QVBoxLayout(inner)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(12)
+    row.addStretch(1)
+    row.addWidget(inner, 100)
+    row.addStretch(1)
+    return inner, column
